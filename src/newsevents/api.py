@@ -1,0 +1,52 @@
+"""The Python API: articles in, contract-v1 results out. The CLI is a thin layer over this."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, Optional
+
+from .errors import BadDate
+from .extract.actors import people_and_organizations
+from .nlp import get_pipeline, make_doc
+from .read import article_from_text
+from .schema import Article, ArticleResult, Mentions
+from .settings import Settings, default_settings
+
+
+def result_from_doc(doc) -> ArticleResult:
+    """Collect what the stages left on ``doc`` into one ``ArticleResult``."""
+    people, orgs = people_and_organizations(doc)
+    mentions = Mentions(
+        people=people,
+        organizations=orgs,
+        places=list(doc._.places or []),
+        times=list(doc._.times or []),
+        quantities=list(doc._.quantities or []),
+    )
+    return ArticleResult(article=doc._.article, events=list(doc._.events or []), mentions=mentions)
+
+
+def extract_articles(articles: Iterable[Article], settings: Optional[Settings] = None,
+                     batch_size: Optional[int] = None) -> Iterator[ArticleResult]:
+    """Extract events from many articles, in input order, streaming."""
+    settings = settings or default_settings()
+    nlp = get_pipeline(settings)
+    docs = (make_doc(nlp, a) for a in articles)
+    for doc in nlp.pipe(docs, batch_size=batch_size or settings.batch_size):
+        yield result_from_doc(doc)
+
+
+def extract(text: str, date: Optional[str] = None, *, id: Optional[str] = None,
+            title: Optional[str] = None, url: Optional[str] = None, source: Optional[str] = None,
+            settings: Optional[Settings] = None) -> ArticleResult:
+    """Extract the events of one article.
+
+    ``text`` may start with header lines (``date 2017-01-20``, ``title ...``) and a dateline;
+    ``date`` (YYYY-MM-DD or YYYY-MM), when given, overrides a date found in the text.
+    """
+    if date is not None:
+        from .read import parse_date
+        if parse_date(date) is None:
+            raise BadDate(date)
+    article = article_from_text(text, origin="<api>", id=id, date=date, title=title, url=url,
+                                source=source)
+    return next(extract_articles([article], settings))

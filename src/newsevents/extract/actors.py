@@ -1,0 +1,316 @@
+"""Stage 5: actors — people, organisations and actor nouns, with kinds, roles and affiliations.
+
+Sources of actor mentions, in order of trust:
+- PERSON entities (with roles from appositions "Farhan Hashmi, sector in-charge for ..." and
+  titles before the name "MQM London convener Nadeem Nusrat", "its Chairman Iqbal Kazmi");
+- ORG entities, resolved to data/organizations.jsonl (canonical name, kind, short name);
+- actor nouns from data/actor_terms.tsv ("security personnel in plainclothes", "Rangers",
+  "two workers") and unnamed role holders ("a unit in-charge").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..knowledge import actor_terms, organization_index, roles
+from ..schema import Actor
+
+# Right-hand modifiers that belong to an actor noun phrase ("security personnel in plainclothes").
+ATTIRE = {"plainclothes", "plain", "uniform", "uniforms", "civvies", "civilian"}
+PRONOUN_POSS = {"its", "their"}
+ORG_KIND_HINTS = [
+    (re.compile(r"\b(party|movement|league|front|congress|alliance)\b", re.I), "political_party"),
+    (re.compile(r"\b(police|constabulary|ctd)\b", re.I), "police"),
+    (re.compile(r"\b(army|military|navy|air force|armed forces|brigade|battalion)\b", re.I), "military"),
+    (re.compile(r"\b(rangers|frontier corps|gendarmerie|security forces?|guard)\b", re.I), "state_forces"),
+    (re.compile(r"\b(ministry|government|council|commission|authority|department)\b", re.I), "government"),
+    (re.compile(r"\b(court|tribunal)\b", re.I), "court"),
+    (re.compile(r"\b(union|association|federation|society)\b", re.I), "civil_society"),
+]
+
+
+@dataclass
+class ActorMention:
+    """An actor mention in the doc; token offsets ``start``/``end`` (exclusive), ``head`` index."""
+
+    start: int
+    end: int
+    head: int
+    text: str
+    start_char: int
+    end_char: int
+    kind: str
+    name: Optional[str] = None
+    role: Optional[str] = None
+    affiliation: Optional[str] = None
+    canonical: Optional[str] = None  # for organisations: the canonical name
+    label: str = "NOUN"  # PERSON | ORG | NOUN | ROLE
+    aliases: list[str] = field(default_factory=list)
+
+    def to_actor(self) -> Actor:
+        return Actor(text=self.text, start=self.start_char, end=self.end_char, name=self.name,
+                     kind=self.kind, role=self.role, affiliation=self.affiliation,
+                     aliases=list(self.aliases))
+
+
+def _mention(doc: Doc, start: int, end: int, head: int, **kw) -> ActorMention:
+    span = doc[start:end]
+    return ActorMention(start=start, end=end, head=head, text=span.text,
+                        start_char=span.start_char, end_char=span.end_char, **kw)
+
+
+@lru_cache(maxsize=1)
+def _role_phrases() -> list[tuple[str, ...]]:
+    """Role phrases as lower-case token tuples, longest first ("sector in-charge")."""
+    phrases = [tuple(re.findall(r"[\w]+|[^\w\s]", r)) for r in roles()]
+    return sorted(phrases, key=len, reverse=True)
+
+
+def role_ending_at(doc: Doc, end: int, floor: int = 0) -> Optional[tuple[int, str]]:
+    """A role phrase whose last token is ``end - 1``: (start token, role text)."""
+    for phrase in _role_phrases():
+        start = end - len(phrase)
+        if start >= floor and tuple(t.lower_ for t in doc[start:end]) == phrase:
+            return start, doc[start:end].text
+    return None
+
+
+def role_starting_at(doc: Doc, start: int) -> Optional[tuple[int, str]]:
+    for phrase in _role_phrases():
+        end = start + len(phrase)
+        if end <= len(doc) and tuple(t.lower_ for t in doc[start:end]) == phrase:
+            return end, doc[start:end].text
+    return None
+
+
+def org_kind(name: str, canonical: Optional[str]) -> str:
+    rec = organization_index().get(canonical or "")
+    if rec:
+        return rec["kind"]
+    for pattern, kind in ORG_KIND_HINTS:
+        if pattern.search(name):
+            return kind
+    return "organization"
+
+
+def org_display(ent: Span) -> tuple[str, Optional[str]]:
+    """(display name, canonical name) of an ORG entity."""
+    rec = organization_index().get(ent.ent_id_)
+    if rec:
+        return rec.get("short") or rec["name"], rec["name"]
+    text = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    return text, None
+
+
+def _org_before(doc: Doc, i: int, orgs: list[ActorMention]) -> Optional[ActorMention]:
+    """The organisation a possessive pronoun at token ``i`` refers to: the nearest one before."""
+    before = [o for o in orgs if o.end <= i and doc[o.start].sent.start >= doc[i].sent.start - 200]
+    return before[-1] if before else None
+
+
+def _strip_det(doc: Doc, start: int, end: int) -> int:
+    while start < end - 1 and doc[start].lower_ in ("the", "a", "an"):
+        start += 1
+    return start
+
+
+def person_mentions(doc: Doc, orgs: list[ActorMention]) -> list[ActorMention]:
+    """PERSON entities with their roles and affiliations."""
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        m = _mention(doc, ent.start, ent.end, ent.root.i, kind="person", name=ent.text,
+                     label="PERSON")
+        _role_before(doc, m, orgs)
+        _role_after(doc, m, orgs)
+        out.append(m)
+    return out
+
+
+def _role_before(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> None:
+    """"MQM London convener Nadeem Nusrat", "its Chairman Iqbal Kazmi"."""
+    found = role_ending_at(doc, m.start, floor=doc[m.start].sent.start)
+    if not found:
+        return
+    rstart, m.role = found
+    prev = rstart - 1
+    org = next((o for o in orgs if o.end == rstart), None)
+    if org is not None:
+        m.affiliation = org.name
+    elif prev >= 0 and doc[prev].lower_ in PRONOUN_POSS:
+        ref = _org_before(doc, prev, orgs)
+        m.affiliation = ref.name if ref else None
+
+
+def _role_after(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> None:
+    """"Farhan Hashmi, sector in-charge for the Federal B Area" (apposition)."""
+    i = m.end
+    if i + 1 >= len(doc) or doc[i].text != ",":
+        return
+    j = _strip_det(doc, i + 1, min(len(doc), i + 4))
+    found = role_starting_at(doc, j)
+    if not found:
+        return
+    rend, role = found
+    m.role = m.role or role
+    if rend < len(doc) and doc[rend].lower_ in ("of", "for", "in") and not m.affiliation:
+        org = next((o for o in orgs if o.start in (rend + 1, rend + 2)), None)
+        if org is not None:
+            m.affiliation = org.name
+
+
+def org_mentions(doc: Doc) -> list[ActorMention]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG":
+            continue
+        name, canonical = org_display(ent)
+        start = _strip_det(doc, ent.start, ent.end)
+        kind = org_kind(ent.text, canonical)
+        out.append(_mention(doc, start, ent.end, ent.root.i, kind=kind, name=name,
+                            canonical=canonical, label="ORG"))
+    return out
+
+
+def _noun_phrase(doc: Doc, head: Token) -> tuple[int, int]:
+    """Left modifiers of an actor noun plus an attire phrase on its right."""
+    start = head.i
+    for child in head.lefts:
+        if child.dep_ in ("compound", "amod", "nummod", "det", "quantmod", "poss", "nmod", "advmod"):
+            start = min(start, child.left_edge.i)
+    end = head.i + 1
+    for child in head.rights:
+        if child.dep_ == "prep" and child.lower_ == "in":
+            pobj = [c for c in child.children if c.dep_ == "pobj"]
+            if pobj and pobj[0].lower_ in ATTIRE:
+                end = pobj[0].right_edge.i + 1
+    return start, end
+
+
+def noun_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
+    """Actor nouns ("security agencies", "two other workers") not inside a named entity."""
+    terms = actor_terms()
+    out = []
+    for tok in doc:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.i in taken:
+            continue
+        prev = doc[tok.i - 1].lemma_.lower() if tok.i else ""
+        kind = terms.get(f"{prev} {tok.lemma_.lower()}") or terms.get(f"{prev} {tok.lower_}")
+        kind = kind or terms.get(tok.lower_) or terms.get(tok.lemma_.lower())
+        if not kind or tok.dep_ == "compound":
+            continue
+        start, end = _noun_phrase(doc, tok)
+        start = _strip_det(doc, start, end) if doc[start].lower_ == "the" else start
+        out.append(_mention(doc, start, end, tok.i, kind=kind, label="NOUN"))
+    return out
+
+
+def role_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
+    """Unnamed role holders: "a unit in-charge" (a person, identified by role only)."""
+    out = []
+    for tok in doc:
+        if tok.i in taken or tok.lower_ not in ("a", "an", "the"):
+            continue
+        found = role_starting_at(doc, tok.i + 1)
+        if found and found[0] - tok.i > 2 and not taken.intersection(range(tok.i, found[0])):
+            end, role = found
+            head = max(range(tok.i + 1, end), key=lambda i: doc[i].dep_ != "compound")
+            out.append(_mention(doc, tok.i, end, head, kind="person", role=role, label="ROLE"))
+    return out
+
+
+def find_actors(doc: Doc) -> list[ActorMention]:
+    """Every actor mention in the doc, sorted by position."""
+    orgs = org_mentions(doc)
+    people = person_mentions(doc, orgs)
+    taken = {i for m in orgs + people for i in range(m.start, m.end)}
+    roles_ = role_mentions(doc, taken)
+    taken |= {i for m in roles_ for i in range(m.start, m.end)}
+    nouns = noun_mentions(doc, taken)
+    _fill_party_affiliations(doc, people + roles_ + nouns, orgs)
+    return sorted(orgs + people + roles_ + nouns, key=lambda m: (m.start, -m.end))
+
+
+def main_party(orgs: list[ActorMention]) -> Optional[str]:
+    """The political party the article is mostly about (most mentions, specific before generic)."""
+    counts = Counter(o.name for o in orgs if o.kind == "political_party")
+    if not counts:
+        return None
+    best, n = counts.most_common(1)[0]
+    return best if n >= 2 else None
+
+
+def _fill_party_affiliations(doc: Doc, mentions: list[ActorMention], orgs: list[ActorMention]) -> None:
+    """Party roles without an explicit organisation belong to the article's main party."""
+    party = main_party(orgs)
+    if not party:
+        return
+    for m in mentions:
+        if m.affiliation:
+            continue
+        explicit = _of_org(doc, m, orgs)
+        if explicit:
+            m.affiliation = explicit
+        elif (m.role and roles().get(m.role.lower()) == "party") or m.kind == "party_members":
+            m.affiliation = party
+
+
+def _of_org(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> Optional[str]:
+    """"workers of the MQM", "MQM workers", "workers associated with the MQM London"."""
+    head = doc[m.head]
+    for o in orgs:
+        if m.start <= o.start < m.end:
+            return o.name
+        root = doc[o.head]
+        if root.head.dep_ == "prep" and root.head.head.i == head.i:
+            return o.name
+        if root.head.dep_ == "prep" and root.head.head.dep_ == "acl" and root.head.head.head.i == head.i:
+            return o.name
+    return None
+
+
+def surname_key(name: str) -> str:
+    return name.split()[-1].lower() if name.split() else name.lower()
+
+
+def people_and_organizations(doc: Doc) -> tuple[list[Actor], list[Actor]]:
+    """Distinct people (merged by full name / surname) and organisations with their aliases."""
+    mentions = doc._.actors or []
+    people: dict[str, ActorMention] = {}
+    for m in (x for x in mentions if x.label == "PERSON"):
+        key = next((k for k in people if surname_key(k) == surname_key(m.name)
+                    and (len(m.name.split()) == 1 or len(k.split()) == 1)), m.name)
+        if key in people:
+            p = people[key]
+            if len(m.name) > len(p.name):
+                people[m.name] = people.pop(key)
+                p.aliases.append(p.name)
+                p.name = m.name
+            elif m.name != p.name and m.name not in p.aliases:
+                p.aliases.append(m.name)
+            p.role = p.role or m.role
+            p.affiliation = p.affiliation or m.affiliation
+        else:
+            people[key] = ActorMention(**{**m.__dict__, "aliases": []})
+    orgs: dict[str, ActorMention] = {}
+    for m in (x for x in mentions if x.label == "ORG"):
+        o = orgs.setdefault(m.canonical or m.name, ActorMention(**{**m.__dict__, "aliases": []}))
+        if m.text != o.text and m.text not in o.aliases:
+            o.aliases.append(m.text)
+    return [p.to_actor() for p in people.values()], [o.to_actor() for o in orgs.values()]
+
+
+@Language.factory("newsevents_actors")
+def make_actors(nlp: Language, name: str):
+    def actors_component(doc: Doc) -> Doc:
+        doc._.actors = find_actors(doc)
+        return doc
+    return actors_component

@@ -1,0 +1,141 @@
+"""Stage 2 rules: fix what the statistical NER gets wrong in this domain.
+
+- organisation names with their acronyms and hyphenated variants (data/organizations.jsonl),
+  each entity's ``ent_id_`` set to the canonical name;
+- local places the model tags as people (names from data/places_additions.csv);
+- the dateline ("KARACHI -") is never part of an organisation: it becomes one GPE entity;
+- "Long Name (ACR)" defines ACR as an alias of Long Name for the rest of the document.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from ..knowledge import actor_terms, local_places, organizations
+
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9.&]*(?:[-/ ][A-Z0-9]+)*$")
+
+
+def _token_pattern(nlp: Language, phrase: str) -> list[dict]:
+    """Case-sensitive tokens for acronyms ("MQM-L"), case-insensitive for names."""
+    toks = [t.text for t in nlp.make_doc(phrase)]
+    exact = bool(_ACRONYM.match(phrase)) or len(phrase) <= 4
+    return [{"ORTH": t} if exact or t.isupper() and len(t) <= 5 else {"LOWER": t.lower()} for t in toks]
+
+
+def ruler_patterns(nlp: Language) -> list[dict]:
+    """EntityRuler patterns from the knowledge files."""
+    pats = []
+    for org in organizations():
+        for phrase in {org["name"], *org.get("aliases", [])}:
+            pats.append({"label": "ORG", "pattern": _token_pattern(nlp, phrase), "id": org["name"]})
+    kind_label = {"landmark": "FAC", "neighbourhood": "GPE", "city": "GPE", "district": "GPE"}
+    for place in local_places():
+        label = kind_label.get(place.get("kind", ""), "LOC")
+        names = [place["name"], *[a for a in (place.get("alternate_names") or "").split("|") if a]]
+        for phrase in names:
+            pats.append({"label": label, "pattern": _token_pattern(nlp, phrase), "id": place["name"]})
+    return pats
+
+
+def fix_dateline(doc: Doc) -> None:
+    """Make the dateline one GPE entity and drop any entity that swallowed it."""
+    article = doc._.article
+    if article is None or not article.dateline_span or not article.dateline_text:
+        return
+    start, _ = article.dateline_span
+    place = doc.char_span(start, start + len(article.dateline_text), alignment_mode="expand")
+    if place is None:
+        return
+    kept = []
+    for ent in doc.ents:
+        if ent.end <= place.start or ent.start >= place.end:
+            kept.append(ent)
+        elif ent.end > place.end:
+            # "KARACHI - Security": keep what follows the dateline only if it is a name
+            rest = doc[place.end:ent.end]
+            while len(rest) and (rest[0].is_punct or rest[0].is_space):
+                rest = doc[rest.start + 1:rest.end]
+            if len(rest) and rest[0].ent_iob_ and rest.text[:1].isupper() and len(rest) > 1:
+                kept.append(Span(doc, rest.start, rest.end, label=ent.label_))
+    new = Span(doc, place.start, place.end, label="GPE", span_id=article.dateline or "")
+    doc.ents = filter_spans([new, *kept])
+
+
+def add_acronym_aliases(doc: Doc) -> None:
+    """"Pakistan Qaumi Movement (PQM)": later bare "PQM" tokens become ORG entities too."""
+    ents = list(doc.ents)
+    aliases: dict[str, Span] = {}
+    for ent in ents:
+        if ent.label_ != "ORG" or ent.end + 2 >= len(doc):
+            continue
+        if doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
+            acr = doc[ent.end + 1].text
+            if _ACRONYM.match(acr) and 2 <= len(acr) <= 8:
+                aliases[acr] = ent
+    if not aliases:
+        return
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    for tok in doc:
+        target = aliases.get(tok.text)
+        if target is not None and tok.i not in taken:
+            ents.append(Span(doc, tok.i, tok.i + 1, label="ORG", span_id=target.ent_id_ or target.text))
+    doc.ents = filter_spans(ents)
+
+
+PEOPLE_KINDS = {"party_members", "activists", "civilians", "students", "journalists",
+                "lawyers", "farmers", "traders", "protesters"}
+
+
+def _name_run(doc: Doc, i: int) -> list[tuple[int, int]]:
+    """Capitalised name tokens from ``i`` on, split at "and" / ",": [(start, end), ...]."""
+    names, start = [], i
+    j = i
+    while j < len(doc):
+        tok = doc[j]
+        if tok.pos_ == "PROPN" or (tok.is_title and tok.is_alpha and not tok.is_sent_start):
+            j += 1
+            continue
+        if j > start:
+            names.append((start, j))
+        if tok.lower_ in ("and", ",") and j + 1 < len(doc) and doc[j + 1].is_title:
+            start = j = j + 1
+            continue
+        break
+    else:
+        if j > start:
+            names.append((start, j))
+    return names
+
+
+def name_lists_after_people_nouns(doc: Doc) -> None:
+    """"two workers Arshad and Sharukh": the names after a plural people noun are PERSONs."""
+    terms = actor_terms()
+    ents = list(doc.ents)
+    orgs = {i for e in ents if e.label_ == "ORG" for i in range(e.start, e.end)}
+    added = []
+    for tok in doc[:-1]:
+        if tok.tag_ != "NNS" or terms.get(tok.lemma_.lower()) not in PEOPLE_KINDS:
+            continue
+        for start, end in _name_run(doc, tok.i + 1):
+            if not orgs.intersection(range(start, end)):
+                added.append(Span(doc, start, end, label="PERSON"))
+    if added:
+        keep = [e for e in ents if not any(e.start < a.end and a.start < e.end for a in added)]
+        doc.ents = filter_spans(keep + added)
+
+
+def apply_entity_rules(doc: Doc) -> Doc:
+    fix_dateline(doc)
+    add_acronym_aliases(doc)
+    name_lists_after_people_nouns(doc)
+    return doc
+
+
+@Language.factory("newsevents_entities")
+def make_entities(nlp: Language, name: str):
+    return apply_entity_rules

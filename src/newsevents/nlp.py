@@ -1,0 +1,70 @@
+"""Stage 2: the spaCy pipeline, loaded once, lazily, in one place.
+
+The packaged English model (a PyPI package, see pyproject.toml) plus our entity rules and
+the extraction stages as spaCy components, so ``nlp(doc)`` runs everything in one pass and
+no stage re-parses text.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions  # noqa: F401  (declares the Doc extensions)
+from .errors import ModelMissing
+from .extract import actors, claims, entities, events, places, quantities, times  # noqa: F401
+from .schema import Article
+from .settings import Settings, default_settings
+
+STAGES = [
+    "newsevents_entities",
+    "newsevents_times",
+    "newsevents_places",
+    "newsevents_actors",
+    "newsevents_quantities",
+    "newsevents_events",
+    "newsevents_claims",
+]
+
+_lock = threading.Lock()
+
+
+def load_model(name: str) -> Language:
+    """The bare spaCy model (also what throughput is compared against)."""
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise ModelMissing(name) from exc
+
+
+def build_pipeline(settings: Settings) -> Language:
+    nlp = load_model(settings.model)
+    ruler = nlp.add_pipe("entity_ruler", name="newsevents_entity_ruler", after="ner",
+                         config={"overwrite_ents": True})
+    ruler.add_patterns(entities.ruler_patterns(nlp))
+    for stage in STAGES:
+        config = {"gazetteer_path": str(settings.gazetteer_path())} if stage == "newsevents_places" else {}
+        nlp.add_pipe(stage, config=config)
+    return nlp
+
+
+@lru_cache(maxsize=4)
+def _cached(settings: Settings) -> Language:
+    return build_pipeline(settings)
+
+
+def get_pipeline(settings: Settings | None = None) -> Language:
+    """The full pipeline for ``settings``, built on first use and then shared."""
+    with _lock:
+        return _cached(settings or default_settings())
+
+
+def make_doc(nlp: Language, article: Article) -> Doc:
+    """A tokenised Doc carrying its article, ready for ``nlp(doc)`` / ``nlp.pipe(docs)``."""
+    doc = nlp.make_doc(article.text)
+    doc._.article = article
+    return doc

@@ -83,6 +83,12 @@ class DataFileError(NewsEventsError):
     template = "Data file {detail} is malformed: {reason}"
 
 
+class GazetteerImportError(NewsEventsError):
+    code = "E204"
+    template = ("{detail}: {reason}. Nothing was imported from this file; fix the row "
+                "and import it again.")
+
+
 # -- usage (E3xx) --
 class BadOption(NewsEventsError):
     code = "E301"

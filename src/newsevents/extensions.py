@@ -13,6 +13,7 @@ DOC_EXTENSIONS = {
     "places": None,  # list[PlaceMention]
     "actors": None,  # list[ActorMention] (newsevents.extract.actors)
     "quantities": None,  # list[Quantity]
+    "event_candidates": None,  # list[EventCandidate] (newsevents.extract.events)
     "events": None,  # list[Event]
 }
 

@@ -78,3 +78,9 @@ def actor_terms() -> dict[str, str]:
 def roles() -> dict[str, str]:
     """Role phrase (lower-case) → domain (data/roles.tsv)."""
     return {role: domain for role, domain in tsv("roles.tsv", 2)}
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> dict[str, dict]:
+    """Event type code → ACLED/PLOVER/CAMEO names (data/taxonomy.csv)."""
+    return {row["code"]: row for row in csv_records("taxonomy.csv")}

@@ -160,9 +160,19 @@ class Claim(Model):
     cue_end: Optional[int] = None
 
 
+class TypeNames(Model):
+    """The event type in other coding schemes (data/taxonomy.csv)."""
+
+    acled_event_type: Optional[str] = None
+    acled_sub_event_type: Optional[str] = None
+    plover: Optional[str] = None
+    cameo: Optional[str] = None
+
+
 class Event(Model):
     id: str
     type: str
+    type_names: TypeNames = Field(default_factory=TypeNames)
     trigger: Span
     sentence: Span
     date: Optional[EventDate] = None

@@ -1,0 +1,225 @@
+"""Stage 8: claims — who says each event happened, how it is framed, and whether it is background.
+
+Status comes from cues on each mention of the event (data/claims.toml):
+hedges ("allegedly", "alleged"), reporting verbs over the clause ("MQM has claimed that ...",
+"Sources said ..."), "according to X", plans and changes of plan ("would stage a rally",
+"has been postponed"), modality ("may"), negation. A sentence with no cue of its own that follows
+a reporting sentence in the same paragraph carries that report on ("Sources said ... Those found
+active ... were picked up again"). Background: past perfect, "earlier", dates long before the
+article, and what follows a background event about the same person.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..schema import Claim
+from .events import EventCandidate, attached_time, build_events
+
+PRIORITY = {"cancelled": 6, "postponed": 6, "denied": 5, "negated": 4, "hypothetical": 3,
+            "claimed": 2, "alleged": 2, "planned": 1, "asserted": 0}
+FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
+PLAN_BLOCKERS = {"refuse", "decline", "fail"}  # "refused to postpone": the plan stands
+REPORT_OPENERS = {"it"}  # "It has been reported that ..."
+BACKGROUND_DAYS = 180
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict:
+    return tomllib.loads(resources.files("newsevents").joinpath("data/claims.toml").read_text("utf-8"))
+
+
+def _source_text(verb: Token, actors) -> Optional[str]:
+    """Who reports: the subject of a reporting verb, as an actor name or its noun phrase."""
+    subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        if verb.dep_ in ("ccomp", "conj") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
+            subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
+        if subj is None:
+            return None
+    if subj.lower_ in REPORT_OPENERS:
+        return None
+    for m in actors:
+        if m.start <= subj.i < m.end:
+            return m.name or m.text
+    return " ".join(t.text for t in subj.subtree if not t.is_punct and t.dep_ != "relcl").strip() or None
+
+
+def _clause_chain(tok: Token) -> list[Token]:
+    """The trigger and the verbs/nouns above it, up to the sentence root."""
+    chain, t = [tok], tok
+    while t.head.i != t.i and len(chain) < 8:
+        t = t.head
+        chain.append(t)
+    return chain
+
+
+def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
+    """The claim one mention carries, from the cues around its trigger."""
+    hedges, reporting, plans, modals = (cues()[k] for k in ("hedges", "reporting", "plans", "modals"))
+    chain = _clause_chain(head)
+    actors = doc._.actors or []
+    status, source, cue = "asserted", None, None
+    for i, t in enumerate(chain):
+        lemma = t.lemma_.lower()
+        if i > 0 and t.dep_ != "conj" and lemma in reporting and chain[i - 1].dep_ in ("ccomp", "xcomp", "conj", "advcl"):
+            if c.type != "ATTRIB":
+                source = _source_text(t, actors)
+                found = reporting[lemma] if source or reporting[lemma] != "claimed" else "alleged"
+                return Claim(status=found, source=source, cue=t.text,
+                             cue_start=t.idx, cue_end=t.idx + len(t))
+        if i > 0 and lemma in plans and chain[i - 1].dep_ in ("dobj", "nsubjpass", "xcomp", "ccomp"):
+            if not any(a.lemma_ in PLAN_BLOCKERS for a in chain[i + 1:i + 2]):
+                status, cue = _stronger(status, plans[lemma]), t
+        for ch in t.children:
+            word = ch.lower_
+            if ch.dep_ in ("advmod", "amod") and word in hedges and i <= 2:
+                status, cue = _stronger(status, hedges[word]), ch
+            elif ch.dep_ == "aux" and word in FUTURE_AUX and i <= 2 and t.pos_ in ("VERB", "AUX"):
+                status, cue = _stronger(status, "planned"), ch
+            elif ch.dep_ == "aux" and word in modals and i <= 1:
+                status, cue = _stronger(status, modals[word]), ch
+            elif ch.dep_ == "neg" and i == 0:
+                status, cue = _stronger(status, "negated"), ch
+    according = _according_to(head.sent, actors)
+    if according and status in ("asserted", "alleged"):
+        return Claim(status="claimed", source=according, cue="according to")
+    if cue is None:
+        return Claim(status=status)
+    return Claim(status=status, source=source, cue=cue.text, cue_start=cue.idx, cue_end=cue.idx + len(cue))
+
+
+def _stronger(a: str, b: str) -> str:
+    return b if PRIORITY[b] > PRIORITY[a] else a
+
+
+def _according_to(sent, actors) -> Optional[str]:
+    for t in sent:
+        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
+            pobj = next((c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.lower_ not in ("details", "reports", "report"):
+                for m in actors:
+                    if m.start <= pobj.i < m.end:
+                        return m.name or m.text
+                return " ".join(x.text for x in pobj.subtree)
+    return None
+
+
+def report_carried_over(doc: Doc, head: Token) -> Optional[Claim]:
+    """A cue-less sentence right after "Sources said ..." in the same paragraph continues the report."""
+    sent = head.sent
+    if sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start - 1].is_space:
+        return None
+    prev = doc[sent.start - 1].sent
+    if "\n" in prev.text.strip():
+        return None
+    reporting = cues()["reporting"]
+    anonymous = cues()["anonymous_sources"]
+    for t in prev:
+        if t.lemma_.lower() in reporting and t.pos_ == "VERB":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            if subj is not None and subj.lower_ in anonymous:
+                return Claim(status=reporting[t.lemma_.lower()], source=_source_text(t, doc._.actors or []),
+                             cue=t.text, cue_start=t.idx, cue_end=t.idx + len(t))
+    return None
+
+
+def event_claim(doc: Doc, c: EventCandidate) -> Claim:
+    """One claim for the event from all its mentions: a change of plan wins, then the main mention."""
+    per = [(i, mention_claim(doc, doc[i], c)) for i in sorted(c.mentions)]
+    changes = [cl for _, cl in per if cl.status in ("postponed", "cancelled")]
+    if changes:
+        return changes[-1]
+    main = next(cl for i, cl in per if i == c.head)
+    if main.status != "asserted":
+        return main
+    other = next((cl for _, cl in per if cl.status not in ("asserted", "negated")), None)
+    if other is not None:
+        return other
+    if c.type == "ATTRIB":
+        return attribution_claim(doc, c)
+    return report_carried_over(doc, doc[c.head]) or main
+
+
+def attribution_claim(doc: Doc, c: EventCandidate) -> Claim:
+    """An accusation or denial: its status from the verb, its source the accuser."""
+    head = doc[c.head]
+    status = cues()["reporting"].get(head.lemma_.lower(), "alleged")
+    if status == "claimed":
+        status = "alleged"
+    source = c.agents[0].name or c.agents[0].text if c.agents else None
+    return Claim(status=status, source=source, cue=head.text, cue_start=head.idx, cue_end=head.idx + len(head))
+
+
+def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> bool:
+    head = doc[c.head]
+    verb = head if head.pos_ in ("VERB", "AUX") else head.head
+    auxes = [a.lower_ for a in verb.children if a.dep_ in ("aux", "auxpass")]
+    if "had" in auxes:
+        return True
+    background = cues()["background"]
+    if any(t.lower_ in background for t in _modifiers(head)):
+        return True
+    tm = attached_time(doc, c)
+    if tm is not None and article_date and len(article_date) == 10 and tm.value and len(tm.value) >= 7:
+        try:
+            when = date.fromisoformat((tm.value + "-01")[:10]) if len(tm.value) == 7 else date.fromisoformat(tm.value[:10])
+        except ValueError:
+            return False
+        return (date.fromisoformat(article_date) - when).days > BACKGROUND_DAYS
+    return False
+
+
+def _modifiers(head: Token) -> list[Token]:
+    """Adverbs and adjectives on the trigger and its prepositional phrases, not its arguments."""
+    out = []
+    for c in head.children:
+        if c.dep_ in ("advmod", "amod", "npadvmod"):
+            out.append(c)
+        elif c.dep_ == "prep":
+            for pobj in c.children:
+                out.extend(x for x in pobj.children if x.dep_ in ("amod", "advmod"))
+    return out
+
+
+def follows_background(doc: Doc, c: EventCandidate, earlier: list[EventCandidate]) -> bool:
+    """"He was released ..." right after a background arrest of the same person, with no date of its own."""
+    if attached_time(doc, c) is not None or not earlier:
+        return False
+    prev = earlier[-1]
+    if doc[prev.head].sent.start == doc[c.head].sent.start or doc[c.head].tag_ != "VBN" \
+            or any(a.lower_ in ("have", "has") for a in doc[c.head].children):
+        return False
+    same_par = "\n" not in doc[doc[prev.head].sent.start:doc[c.head].sent.start].text.strip()
+    shared = {id(t) for t in prev.targets} & {id(t) for t in c.targets} or \
+        any(a.name and b.name and a.name.split()[-1] == b.name.split()[-1]
+            for a in prev.targets for b in c.targets)
+    return prev.background and same_par and bool(shared)
+
+
+def assess(doc: Doc, cands: list[EventCandidate]) -> None:
+    """Set ``claim`` and ``background`` on every candidate, in text order."""
+    art = doc._.article
+    article_date = art.date if art is not None else None
+    done: list[EventCandidate] = []
+    for c in sorted(cands, key=lambda x: x.head):
+        c.claim = event_claim(doc, c)
+        c.background = is_background(doc, c, article_date) or follows_background(doc, c, done)
+        done.append(c)
+
+
+@Language.factory("newsevents_claims")
+def make_claims(nlp: Language, name: str):
+    def claims_component(doc: Doc) -> Doc:
+        cands = doc._.event_candidates or []
+        assess(doc, cands)
+        doc._.events = build_events(doc, cands)
+        return doc
+    return claims_component

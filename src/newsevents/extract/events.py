@@ -1,0 +1,682 @@
+"""Stage 7: events — triggers, type, agents and targets, date, place, counts, salience.
+
+Transparent rules over the dependency parse:
+1. triggers from data/triggers.tsv (lemma + particles: "picked up", "took him away", "went missing");
+2. agents and targets from the syntax (active/passive voice, conjunctions, relative clauses,
+   pronouns resolved to the nearest fitting actor, "along with two other workers");
+3. mentions of one event in a sentence are merged ("intercepted ... and took him away"), and so
+   are later mentions of the same event ("He is still missing", "the rally");
+4. each event gets the time and place attached to its trigger by syntax, else the sentence's,
+   else the article's (with ``basis`` saying so); counts from quantities on its targets.
+Claims and background flags are added by stage 8 (``claims``), which also orders the events.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..knowledge import taxonomy, tsv
+from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Quantity, TypeNames
+from ..schema import Span as TextSpan
+from .actors import ActorMention
+
+PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
+                "lawyers", "farmers", "traders", "protesters"}
+FAMILIES = {"ARREST": "custody", "ABDUCT_DISSAP": "custody"}
+# verbs whose object is a planned or held event ("stage a rally", "conduct a raid")
+LIGHT_VERBS = {"stage", "hold", "organise", "organize", "conduct", "carry", "launch", "call",
+               "announce", "plan", "postpone", "cancel", "lead"}
+# triggers whose grammatical subject is the person it happens to ("Kazmi went missing")
+UNACCUSATIVE = {"go missing", "disappear", "missing", "be missing", "die"}
+# when two mentions of one custody event differ in type, the more specific one wins
+TYPE_PRECEDENCE = {"ABDUCT_DISSAP": 2, "ARREST": 1}
+# nouns under these verbs are talk about responsibility, not an event report
+RESPONSIBILITY_VERBS = {"claim", "deny", "own"}
+PRONOUNS_ONE = {"he", "him", "his", "she", "her"}
+PRONOUNS_MANY = {"they", "them", "their"}
+RELATIVE = {"who", "whom", "that", "which"}
+KILL = {"kill", "die", "dead", "death", "murder", "behead", "execute", "slay", "martyr"}
+INJURE = {"injure", "wound", "hurt", "injured", "wounded"}
+PASS_THROUGH = {"pobj", "prep", "appos", "compound", "amod", "det", "nmod", "poss", "npadvmod",
+                "nummod", "acl"}
+
+
+@dataclass(frozen=True)
+class TriggerDef:
+    words: tuple[str, ...]
+    pos: str
+    type: str
+    weight: float
+    needs: str
+
+
+@dataclass
+class EventCandidate:
+    """An event under construction; ``mentions`` are its trigger heads (token indices)."""
+
+    type: str
+    weight: float
+    rule: str
+    trigger: tuple[int, int]  # token span of the main trigger
+    head: int
+    mentions: list[int] = field(default_factory=list)
+    agents: list[ActorMention] = field(default_factory=list)
+    targets: list[ActorMention] = field(default_factory=list)
+    extra: list[Quantity] = field(default_factory=list)  # "along with two other workers"
+    claim: Claim = field(default_factory=Claim)
+    background: bool = False
+
+    def tokens(self) -> set[int]:
+        return {self.head, *self.mentions}
+
+
+@lru_cache(maxsize=1)
+def triggers() -> dict[str, list[TriggerDef]]:
+    """First word → trigger definitions, longest and strongest first."""
+    table: dict[str, list[TriggerDef]] = {}
+    for phrase, pos, type_, weight, needs in tsv("triggers.tsv", 5):
+        d = TriggerDef(tuple(phrase.lower().split()), pos, type_, float(weight), needs)
+        table.setdefault(d.words[0], []).append(d)
+    for defs in table.values():
+        defs.sort(key=lambda d: (-len(d.words), -d.weight))
+    return table
+
+
+def _pos_ok(tok: Token, pos: str) -> bool:
+    return {"VERB": tok.pos_ in ("VERB", "AUX"), "NOUN": tok.pos_ in ("NOUN", "PROPN"),
+            "ADJ": tok.pos_ in ("ADJ", "VERB")}[pos]
+
+
+def _match_rest(doc: Doc, tok: Token, words: tuple[str, ...]) -> Optional[list[int]]:
+    """Token indices of the remaining words of a phrase, within the next four tokens."""
+    found, j = [tok.i], tok.i + 1
+    for w in words[1:]:
+        k = next((k for k in range(j, min(len(doc), j + 4))
+                  if doc[k].lower_ == w or doc[k].lemma_.lower() == w), None)
+        if k is None or doc[k].sent.start != tok.sent.start:
+            return None
+        found.append(k)
+        j = k + 1
+    return found
+
+
+def _phrase_head(doc: Doc, idx: list[int]) -> Token:
+    inside = set(idx)
+    return next((doc[i] for i in idx if doc[i].head.i not in inside or doc[i].head.i == i), doc[idx[0]])
+
+
+def match_trigger(doc: Doc, tok: Token) -> Optional[tuple[TriggerDef, list[int]]]:
+    for key in {tok.lemma_.lower(), tok.lower_}:
+        for d in triggers().get(key, []):
+            idx = _match_rest(doc, tok, d.words)
+            if idx is not None and _pos_ok(_phrase_head(doc, idx) if len(idx) > 1 else tok, d.pos):
+                return d, idx
+    return None
+
+
+def is_reportable(tok: Token, d: TriggerDef) -> bool:
+    """Excludes modifiers ("arrested workers", "arrest warrant") and responsibility talk."""
+    if d.pos != "ADJ" and tok.dep_ == "amod" and len(d.words) == 1:
+        return False
+    if tok.dep_ == "compound" and len(d.words) == 1 and d.pos == "NOUN":
+        return False
+    if d.pos == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_ in RESPONSIBILITY_VERBS:
+        return False
+    return tok.ent_type_ not in ("ORG", "PERSON", "GPE", "DATE", "TIME")
+
+
+# -- arguments -----------------------------------------------------------------------------
+
+class ActorIndex:
+    """Actor mentions by token, with pronoun resolution."""
+
+    def __init__(self, doc: Doc, actors: Iterable[ActorMention]):
+        self.doc = doc
+        self.actors = sorted(actors, key=lambda m: m.start)
+        self.by_token: dict[int, ActorMention] = {}
+        for m in self.actors:
+            for i in range(m.start, m.end):
+                self.by_token.setdefault(i, m)
+
+    def at(self, tok: Token, exclude: Iterable[ActorMention] = ()) -> list[ActorMention]:
+        """The actor(s) a token stands for, following conjunctions, pronouns and
+        quantities ("150 of its activists", "a large number of party workers")."""
+        out: list[ActorMention] = []
+        for t in [tok, *[c for c in tok.conjuncts if c.i > tok.i]]:
+            m = self.by_token.get(t.i)
+            if m is None and t.lower_ in PRONOUNS_ONE | PRONOUNS_MANY:
+                out.extend(x for x in self.resolve(t, list(exclude)) if x not in out)
+            elif m is None:
+                of = [p for p in t.children if p.dep_ == "prep" and p.lower_ == "of"]
+                pobj = [c for p in of for c in p.children if c.dep_ == "pobj"]
+                out.extend(x for x in (self.at(pobj[0]) if pobj else []) if x not in out)
+            elif m not in out:
+                out.append(m)
+        return out
+
+    def resolve(self, tok: Token, exclude: list[ActorMention] = ()) -> list[ActorMention]:
+        """The nearest earlier actor a pronoun can refer to (a subject if there is one)."""
+        many = tok.lower_ in PRONOUNS_MANY
+        sent_start = tok.sent.start
+        prev_sents = [s for s in self.doc.sents if s.end <= sent_start][-2:]
+        floor = prev_sents[0].start if prev_sents else sent_start
+        cands = [m for m in self.actors if floor <= m.start and m.end <= tok.i
+                 and all(m is not x for x in exclude)]
+        if many and tok.dep_ in ("dobj", "pobj", "dative"):  # "picked them up": people, not the doers
+            people = [m for m in cands if m.kind in PERSON_KINDS and m.label == "NOUN"]
+            return people[-1:] if people else []
+        if many:
+            cands = [m for m in cands if m.label == "ORG" or m.kind not in ("person",)]
+            subj = [m for m in cands if self.doc[m.head].dep_ in ("nsubj", "nsubjpass")
+                    and m.start >= sent_start]
+            if subj:
+                head = self.doc[subj[-1].head]
+                return [subj[-1], *[self.by_token[c.i] for c in head.conjuncts
+                                    if c.i in self.by_token and c.i > head.i]]
+        else:
+            cands = [m for m in cands if m.kind == "person" and m.label in ("PERSON", "ROLE")]
+        return cands[-1:] if cands else []
+
+
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _subject(tok: Token) -> tuple[Optional[Token], bool]:
+    """(subject token, passive?) of a verb, inherited through conjunction and clauses."""
+    t = tok
+    for _ in range(4):
+        subj = _children(t, "nsubj", "nsubjpass", "csubj")
+        if subj:
+            s = subj[0]
+            passive = s.dep_ == "nsubjpass" or bool(_children(t, "auxpass"))
+            if s.lower_ in RELATIVE and t.dep_ == "relcl":
+                return t.head, passive
+            return s, passive
+        if t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX"):
+            t = t.head
+            if _pronoun_clash(tok, t):  # "when he was going ... and took him away"
+                t = t.head if t.dep_ in ("advcl", "ccomp") else t
+                return _subject(t)
+            continue
+        if t.dep_ in ("acl", "relcl") and t.tag_ == "VBN":
+            return t.head, True
+        break
+    return None, bool(_children(tok, "auxpass"))
+
+
+def _pronoun_clash(verb: Token, head: Token) -> bool:
+    """A conjoined verb whose object pronoun cannot share the inherited subject pronoun."""
+    subj = _children(head, "nsubj")
+    obj = _children(verb, "dobj")
+    return bool(subj and obj) and subj[0].lower_ in PRONOUNS_ONE and obj[0].lower_ in PRONOUNS_ONE
+
+
+def _agent_phrase(tok: Token) -> Optional[Token]:
+    for c in _children(tok, "agent", "prep"):
+        if c.lower_ == "by":
+            pobj = _children(c, "pobj")
+            if pobj:
+                return pobj[0]
+    return None
+
+
+def verb_arguments(tok: Token, idx: ActorIndex, unaccusative: bool = False) -> tuple[list[ActorMention], list[ActorMention]]:
+    subj, passive = _subject(tok)
+    agents, targets = [], []
+    by = _agent_phrase(tok)
+    if unaccusative and not _children(tok, "dobj"):
+        targets = idx.at(subj) if subj is not None else []
+    elif passive:
+        targets = idx.at(subj) if subj is not None else []
+        agents = idx.at(by) if by is not None else []
+    else:
+        agents = idx.at(subj) if subj is not None else []
+        objs = _children(tok, "dobj")
+        if not objs and tok.dep_ == "conj":  # "picked them up ... and took them away"
+            objs = _children(tok.head, "dobj")
+        for o in objs:
+            targets.extend(idx.at(o, exclude=agents))
+    return agents, targets
+
+
+def noun_arguments(tok: Token, idx: ActorIndex, protest: bool) -> tuple[list[ActorMention], list[ActorMention]]:
+    agents, targets = [], []
+    for c in _children(tok, "prep"):
+        pobj = _children(c, "pobj")
+        if pobj and c.lower_ in ("of", "on", "against"):
+            targets.extend(idx.at(pobj[0]))
+        elif pobj and c.lower_ == "by":
+            agents.extend(idx.at(pobj[0]))
+    for c in _children(tok, "poss", "compound", "nmod"):
+        (agents if protest else targets).extend(idx.at(c))
+    gov = tok.head
+    if tok.dep_ in ("dobj", "nsubjpass") and gov.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "dobj" and gov.lemma_.lower() in LIGHT_VERBS and not agents:
+            subj, _ = _subject(gov)
+            agents.extend(idx.at(subj) if subj is not None else [])
+        by = _agent_phrase(gov)
+        if by is not None and not agents:
+            agents.extend(idx.at(by))
+    if protest and not agents:
+        agents.extend(_possessor_before(tok, idx))
+    return agents, targets
+
+
+def _possessor_before(tok: Token, idx: ActorIndex) -> list[ActorMention]:
+    """"the rival faction's January 29 gathering": the actor before a possessive 's."""
+    for k in range(tok.i - 1, max(tok.sent.start, tok.i - 5) - 1, -1):
+        t = tok.doc[k]
+        if t.tag_ == "POS" and k > 0:
+            return idx.at(tok.doc[k - 1])
+    return []
+
+
+def _names_after(targets: list[ActorMention], idx: ActorIndex) -> list[ActorMention]:
+    """"two workers Arshad and Sharukh": the names right after a people noun are targets too."""
+    out = []
+    for m in targets:
+        after = [a for a in idx.actors if a.label == "PERSON" and m.end <= a.start <= m.end + 1]
+        for a in after:
+            out.append(a)
+            out.extend(x for x in idx.at(idx.doc[a.head]) if x not in out and x is not a)
+    return out
+
+
+def _along_with(tok: Token, idx: ActorIndex) -> list[ActorMention]:
+    out = []
+    for p in _children(tok, "prep"):
+        if p.lower_ in ("along", "together", "with"):
+            inner = _children(p, "prep") or [p]
+            for q in inner:
+                for pobj in _children(q, "pobj"):
+                    out.extend(idx.at(pobj))
+    return out
+
+
+def _dedupe(ms: list[ActorMention]) -> list[ActorMention]:
+    """One mention per referent: the same person (by surname) or organisation (by canonical name)."""
+    out: list[ActorMention] = []
+    for m in ms:
+        same = next((x for x in out if x is m or _same_referent(x, m)
+                     or (x.canonical and x.canonical == m.canonical)), None)
+        if same is None:
+            out.append(m)
+        elif m.label == "PERSON" and len(m.name or "") > len(same.name or ""):
+            out[out.index(same)] = m
+    return out
+
+
+# -- candidates ------------------------------------------------------------------------------
+
+def find_event_candidates(doc: Doc) -> list[EventCandidate]:
+    """Event mentions from triggers, with arguments, merged into events."""
+    idx = ActorIndex(doc, doc._.actors or [])
+    cands = []
+    for tok in doc:
+        hit = match_trigger(doc, tok)
+        if not hit or not is_reportable(tok, hit[0]):
+            continue
+        d, tokens = hit
+        cand = _candidate(doc, tok, d, tokens, idx)
+        if cand is not None:
+            cands.append(cand)
+    cands = merge_in_sentences(doc, cands)
+    cands = merge_across_sentences(doc, cands)
+    return [c for c in cands if c.weight >= 0.4]
+
+
+def _candidate(doc: Doc, tok: Token, d: TriggerDef, tokens: list[int],
+               idx: ActorIndex) -> Optional[EventCandidate]:
+    head = _phrase_head(doc, tokens) if len(tokens) > 1 else tok
+    if d.pos == "NOUN":
+        agents, targets = noun_arguments(head, idx, protest=d.type.endswith("PROTEST"))
+    else:
+        agents, targets = verb_arguments(head, idx, " ".join(d.words) in UNACCUSATIVE)
+    agents = [a for a in agents if a not in targets]
+    targets = _dedupe(targets + _names_after(targets, idx))
+    agents = _dedupe(agents)
+    extra = _along_with(head, idx)
+    if d.needs == "person" and not any(t.kind in PERSON_KINDS for t in targets):
+        return None
+    return EventCandidate(type=d.type, weight=d.weight, rule=f"trigger:{' '.join(d.words)}/{d.pos}",
+                          trigger=(min(tokens), max(tokens) + 1), head=head.i, mentions=[head.i],
+                          agents=_dedupe(agents), targets=targets,
+                          extra=[q for q in _quantities_for(doc, extra)])
+
+
+def _quantities_for(doc: Doc, mentions: list[ActorMention]) -> list[Quantity]:
+    out = []
+    for m in mentions:
+        out.extend(q for q in doc._.quantities or [] if q.head_i is not None and m.start <= q.head_i < m.end)
+    return out
+
+
+def _family(t: str) -> str:
+    return FAMILIES.get(t, t)
+
+
+def _named(c: EventCandidate) -> set[str]:
+    return {m.name for m in c.targets if m.label == "PERSON" and m.name}
+
+
+def _absorb(a: EventCandidate, b: EventCandidate) -> EventCandidate:
+    """One event from two mentions; the stronger trigger gives type and trigger span."""
+    rank = lambda c: (TYPE_PRECEDENCE.get(c.type, 0), c.weight, -c.head)  # noqa: E731
+    main, other = (a, b) if rank(a) >= rank(b) else (b, a)
+    main.mentions = sorted(set(a.mentions) | set(b.mentions))
+    main.agents = _dedupe(main.agents + other.agents)
+    main.targets = _dedupe(main.targets + other.targets)
+    main.extra = main.extra + [q for q in other.extra if q not in main.extra]
+    return main
+
+
+def _linked(doc: Doc, a: EventCandidate, b: EventCandidate) -> bool:
+    """Two mentions in one sentence tell one event: clauses of one action, or shared people."""
+    if any(x is y or _same_referent(x, y) for x in a.targets for y in b.targets):
+        return True
+    if not a.targets or not b.targets:
+        return True
+    heads_a = {doc[i] for i in a.mentions}
+    for t in (doc[i] for i in b.mentions):
+        for h in heads_a:
+            near = {h.i, h.head.i, *(x.i for x in h.children)}
+            if t.i in near or t.head.i in near:
+                return True
+    return False
+
+
+def merge_in_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
+    """Mentions of one family in one sentence are one event when they are linked."""
+    out: list[EventCandidate] = []
+    for c in cands:
+        prev = next((p for p in out if doc[p.head].sent.start == doc[c.head].sent.start
+                     and _family(p.type) == _family(c.type)
+                     and not (_named(p) and _named(c) and not _named(p) & _named(c))
+                     and _linked(doc, p, c)), None)
+        if prev is None:
+            out.append(c)
+        else:
+            out[out.index(prev)] = _absorb(prev, c)
+    return out
+
+
+def _same_referent(a: ActorMention, b: ActorMention) -> bool:
+    if a is b:
+        return True
+    if a.label == "PERSON" and b.label == "PERSON" and a.name and b.name:
+        return a.name.split()[-1].lower() == b.name.split()[-1].lower()
+    return False
+
+
+def merge_across_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
+    """Later mentions of an event already reported: the same person, or "the rally"."""
+    out: list[EventCandidate] = []
+    for c in cands:
+        prev = next((p for p in reversed(out) if _family(p.type) == _family(c.type)
+                     and _refers_back(doc, p, c)), None)
+        if prev is None:
+            out.append(c)
+        else:
+            out[out.index(prev)] = _absorb(prev, c)
+    return out
+
+
+def _refers_back(doc: Doc, p: EventCandidate, c: EventCandidate) -> bool:
+    if _pluperfect(doc[p.head]) != _pluperfect(doc[c.head]):
+        return False
+    tp, tc = attached_time(doc, p), attached_time(doc, c)
+    if tp is not None and tc is not None:
+        return tp.value == tc.value and p.type == c.type
+    named_p = [t for t in p.targets if t.label in ("PERSON", "ROLE")]
+    named_c = [t for t in c.targets if t.label in ("PERSON", "ROLE")]
+    if named_p and named_c and all(any(_same_referent(x, y) for y in named_p) for x in named_c):
+        return _pronoun_or_definite(doc, c) and not _own_time(doc, c)
+    head = doc[c.head]
+    definite = any(ch.lower_ == "the" for ch in head.children) and head.pos_ == "NOUN"
+    return definite and not c.targets and p.type == c.type and not _own_time(doc, c)
+
+
+def _pluperfect(tok: Token) -> bool:
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head
+    return any(a.lower_ == "had" for a in verb.children if a.dep_ == "aux")
+
+
+def _pronoun_or_definite(doc: Doc, c: EventCandidate) -> bool:
+    """Whether a repeated mention talks about an event already told (pronoun targets, state verbs)."""
+    toks = [doc[m.head] for m in c.targets]
+    return any(t.lower_ in PRONOUNS_ONE | PRONOUNS_MANY for t in toks) or doc[c.head].lower_ == "missing" \
+        or all(doc[m.start].lower_ not in ("a", "an") for m in c.targets)
+
+
+def _own_time(doc: Doc, c: EventCandidate) -> bool:
+    return attached_time(doc, c) is not None
+
+
+# -- attachment: time, place, counts ---------------------------------------------------------
+
+def governing(doc: Doc, c: EventCandidate) -> set[int]:
+    """Tokens whose modifiers describe the event: trigger heads and the verbs over trigger nouns."""
+    out = set()
+    for i in c.mentions:
+        t = doc[i]
+        out.add(i)
+        if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("dobj", "nsubjpass", "nsubj"):
+            out.add(t.head.i)
+        if t.dep_ == "conj" and t.head.pos_ in ("VERB", "AUX"):
+            out.add(t.head.i)
+        if t.dep_ == "advcl" and t.head.i in c.mentions:
+            out.add(t.head.i)
+    return out
+
+
+def _reaches(doc: Doc, tok: Token, targets: set[int], through: Optional[set[str]] = None) -> bool:
+    t = tok
+    for _ in range(12):
+        if t.i in targets:
+            return True
+        if t.head.i == t.i or (through is not None and t.dep_ not in through):
+            return False
+        t = t.head
+    return False
+
+
+def _root(doc: Doc, start: int, end: int) -> Optional[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def attached_time(doc: Doc, c: EventCandidate):
+    """The time expression attached to the event's trigger by syntax."""
+    gov = governing(doc, c)
+    for tm in doc._.times or []:
+        if tm.type not in ("DATE", "TIME") or not tm.value or not tm.value[:1].isdigit():
+            continue
+        root = _root(doc, tm.start, tm.end)
+        if root is not None and _reaches(doc, root, gov):
+            return tm
+    return None
+
+
+def event_date(doc: Doc, c: EventCandidate) -> Optional[EventDate]:
+    tm = attached_time(doc, c)
+    basis = "text"
+    if tm is None:
+        tm = _sentence_time(doc, c)
+        basis = "sentence"
+    if tm is not None:
+        return EventDate(text=tm.text, start=tm.start, end=tm.end, value=tm.value[:10],
+                         precision=tm.precision, approx=tm.approx, earliest=tm.earliest,
+                         latest=tm.latest, basis=basis)
+    return None
+
+
+def _sentence_time(doc: Doc, c: EventCandidate):
+    """A time in the trigger's sentence when it is the only event-like clause there."""
+    sent = doc[c.head].sent
+    times = [t for t in doc._.times or [] if sent.start_char <= t.start < sent.end_char
+             and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()]
+    return times[0] if len(times) == 1 else None
+
+
+def article_month(doc: Doc) -> Optional[EventDate]:
+    """No time in the text: the publication month, as an approximate estimate."""
+    art = doc._.article
+    if art is None or not art.date:
+        return None
+    month = art.date[:7]
+    return EventDate(value=month, precision="month", approx=True, earliest=None, latest=art.date,
+                     basis="article_date")
+
+
+def _location(pm: PlaceMention, basis: str) -> Location:
+    sub = pm.name if pm.precision in ("neighbourhood", "landmark") else None
+    return Location(text=pm.text, name=pm.name, sublocality=sub, admin2=pm.admin2, admin1=pm.admin1,
+                    country=pm.country, country_code=pm.country_code, lat=pm.lat, lon=pm.lon,
+                    precision=pm.precision, geonames_id=pm.geonames_id, start=pm.start, end=pm.end,
+                    basis=basis)
+
+
+def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
+    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None]
+    gov = governing(doc, c)
+    for p in places:  # attached to the trigger
+        root = _root(doc, p.start, p.end)
+        if root is not None and root.i not in gov and _reaches(doc, root, gov):
+            return _location(p, "text")
+    heads = {m.head for m in c.agents + c.targets}
+    for p in places:  # inside an agent's or target's phrase ("security agencies in Liaquatabd")
+        root = _root(doc, p.start, p.end)
+        if root is not None and _reaches(doc, root, heads, PASS_THROUGH):
+            return _location(p, "actor")
+    return dateline_location(doc)
+
+
+def dateline_location(doc: Doc) -> Optional[Location]:
+    for p in doc._.places or []:
+        if p.kind == "dateline" and p.lat is not None:
+            return _location(p, "dateline")
+    return None
+
+
+def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
+    """People targeted (or taking part, for protests), with bounds."""
+    protest = c.type.endswith("PROTEST") or c.type == "VIOL_DEMONSTR"
+    people = c.agents if protest else c.targets
+    named = [] if protest else [m for m in people if m.label in ("PERSON",) or m.label == "ROLE"
+             and doc[m.start].lower_ in ("a", "an")]
+    quants = _quantities_for(doc, [m for m in people if m.label == "NOUN"])
+    extra = sum(q.min or 0 for q in c.extra)
+    if named:
+        n = len({m.name or m.text for m in named})
+        if quants and quants[0].min == quants[0].max and (quants[0].min or 0) >= n:
+            n = quants[0].min
+        q = quants[0] if quants else (c.extra[0] if c.extra else None)
+        return Count(min=n + extra, max=n + extra, text=q.text if q else None,
+                     start=q.start if q else None, end=q.end if q else None)
+    if quants:
+        q = quants[0]
+        return Count(min=q.min, max=q.max, text=q.text, start=q.start, end=q.end)
+    return None
+
+
+def harm_counts(doc: Doc, c: EventCandidate) -> tuple[Optional[Count], Optional[Count]]:
+    """Fatalities and injuries reported in the event's sentence ("killing 6 civilians")."""
+    sent = doc[c.head].sent
+    out: dict[str, Optional[Count]] = {"kill": None, "injure": None}
+    for q in doc._.quantities or []:
+        if not (sent.start_char <= q.start < sent.end_char) or q.head_i is None:
+            continue
+        noun = doc[q.head_i]
+        if any(a.lower_ == "including" for a in noun.ancestors if a.i > sent.start):
+            continue
+        for key, lemmas in (("kill", KILL), ("injure", INJURE)):
+            if out[key] is None and _harmed(noun, lemmas):
+                out[key] = Count(min=q.min, max=q.max, text=q.text, start=q.start, end=q.end)
+    return out["kill"], out["injure"]
+
+
+def _harmed(noun: Token, lemmas: set[str]) -> bool:
+    h = noun.head
+    if noun.dep_ in ("dobj", "nsubjpass", "nsubj") and h.lemma_.lower() in lemmas:
+        return True
+    return any(c.lemma_.lower() in lemmas and c.dep_ in ("amod", "acl", "appos") for c in noun.children) \
+        or (noun.lemma_.lower() in lemmas)
+
+
+# -- building the contract objects -----------------------------------------------------------
+
+def _span(doc: Doc, start: int, end: int) -> TextSpan:
+    s = doc[start:end]
+    return TextSpan(text=s.text, start=s.start_char, end=s.end_char)
+
+
+def event_id(doc: Doc, c: EventCandidate) -> str:
+    art = doc._.article
+    key = f"{art.id if art else ''}:{doc[c.trigger[0]].idx}:{c.type}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def build_event(doc: Doc, c: EventCandidate) -> Event:
+    sent = doc[c.head].sent
+    date = event_date(doc, c) or (None if c.background else article_month(doc))
+    fatalities, injuries = harm_counts(doc, c)
+    others = [_span(doc, i, i + 1) for i in c.mentions if i != c.head]
+    return Event(
+        id=event_id(doc, c), type=c.type, type_names=type_names(c.type), trigger=_span(doc, *c.trigger),
+        sentence=TextSpan(start=sent.start_char, end=sent.end_char),
+        date=date, location=event_location(doc, c),
+        agents=[m.to_actor() for m in c.agents], targets=[m.to_actor() for m in c.targets],
+        count=event_count(doc, c), fatalities=fatalities, injuries=injuries,
+        claim=c.claim, background=c.background, confidence=confidence(c),
+        rule=c.rule, mentions=others,
+    )
+
+
+def type_names(code: str) -> TypeNames:
+    row = taxonomy().get(code, {})
+    return TypeNames(**{k: row.get(k) or None for k in TypeNames.model_fields})
+
+
+def confidence(c: EventCandidate) -> float:
+    """Rule confidence: trigger reliability, raised by filled roles (not yet calibrated)."""
+    score = c.weight * (0.6 + 0.15 * bool(c.targets) + 0.1 * bool(c.agents) + 0.05 * (len(c.mentions) > 1))
+    return round(min(0.99, score + 0.1), 2)
+
+
+def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
+    """How central an event is to the article: specific, early, new and told as fact ranks first."""
+    score = c.weight
+    score += 0.5 * any(t.kind == "person" and t.name for t in e.targets)
+    score += 0.3 * bool(e.date and e.date.basis in ("text", "sentence"))
+    score += 0.2 * bool(e.location and e.location.basis in ("text", "actor"))
+    score += 0.2 * bool(e.agents) + 0.1 * len(c.mentions)
+    score -= 1.0 * e.background
+    score -= 0.3 * (e.claim.status not in ("asserted", "claimed"))
+    score -= 0.5 * (e.type == "ATTRIB")
+    score -= 0.02 * [s.start for s in doc.sents].index(doc[c.head].sent.start) if doc.has_annotation("SENT_START") else 0
+    return round(score, 3)
+
+
+def build_events(doc: Doc, cands: list[EventCandidate]) -> list[Event]:
+    """Contract events ordered by salience, the main event first."""
+    built = []
+    for c in cands:
+        e = build_event(doc, c)
+        e.salience = salience(doc, e, c)
+        built.append(e)
+    return sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))
+
+
+@Language.factory("newsevents_events")
+def make_events(nlp: Language, name: str):
+    def events_component(doc: Doc) -> Doc:
+        doc._.event_candidates = find_event_candidates(doc)
+        return doc
+    return events_component

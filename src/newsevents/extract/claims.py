@@ -145,7 +145,19 @@ def event_claim(doc: Doc, c: EventCandidate) -> Claim:
         return other
     if c.type == "ATTRIB":
         return attribution_claim(doc, c)
+    if _in_future(doc, c):
+        return Claim(status="planned", cue="date after publication")
     return report_carried_over(doc, doc[c.head]) or main
+
+
+def _in_future(doc: Doc, c: EventCandidate) -> bool:
+    """An event dated after the article's publication has not happened yet."""
+    art = doc._.article
+    tm = attached_time(doc, c)
+    if art is None or not art.date or tm is None or not tm.value:
+        return False
+    n = min(len(tm.value), len(art.date))
+    return tm.value[:n] > art.date[:n]
 
 
 def attribution_claim(doc: Doc, c: EventCandidate) -> Claim:

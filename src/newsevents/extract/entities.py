@@ -83,7 +83,8 @@ def add_acronym_aliases(doc: Doc) -> None:
     for tok in doc:
         target = aliases.get(tok.text)
         if target is not None and tok.i not in taken:
-            ents.append(Span(doc, tok.i, tok.i + 1, label="ORG", span_id=target.ent_id_ or target.text))
+            name = target.ent_id_ or re.sub(r"^(?i:the)\s+", "", target.text)
+            ents.append(Span(doc, tok.i, tok.i + 1, label="ORG", span_id=name))
     doc.ents = filter_spans(ents)
 
 

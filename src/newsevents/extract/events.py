@@ -140,9 +140,9 @@ class ActorIndex:
         self.doc = doc
         self.actors = sorted(actors, key=lambda m: m.start)
         self.by_token: dict[int, ActorMention] = {}
-        for m in self.actors:
+        for m in sorted(self.actors, key=lambda m: m.start - m.end):  # inner mentions win
             for i in range(m.start, m.end):
-                self.by_token.setdefault(i, m)
+                self.by_token[i] = m
 
     def at(self, tok: Token, exclude: Iterable[ActorMention] = ()) -> list[ActorMention]:
         """The actor(s) a token stands for, following conjunctions, pronouns and
@@ -266,6 +266,8 @@ def noun_arguments(tok: Token, idx: ActorIndex, protest: bool) -> tuple[list[Act
             agents.extend(idx.at(by))
     if protest and not agents:
         agents.extend(_possessor_before(tok, idx))
+    if any(a.label == "ORG" for a in agents):  # "the party's rally ... MQM-London and PQM"
+        agents = [a for a in agents if a.label == "ORG" or a.kind != "political_party"]
     return agents, targets
 
 
@@ -290,13 +292,15 @@ def _names_after(targets: list[ActorMention], idx: ActorIndex) -> list[ActorMent
 
 
 def _along_with(tok: Token, idx: ActorIndex) -> list[ActorMention]:
+    """"along with two other workers" anywhere in the trigger's clause (parsers attach it loosely)."""
     out = []
-    for p in _children(tok, "prep"):
-        if p.lower_ in ("along", "together", "with"):
-            inner = _children(p, "prep") or [p]
-            for q in inner:
+    for t in tok.subtree:
+        if t.lower_ in ("along", "together") and t.i + 1 < len(tok.doc) and tok.doc[t.i + 1].lower_ == "with":
+            for pobj in _children(tok.doc[t.i + 1], "pobj") or _children(t, "pobj"):
+                out.extend(idx.at(pobj))
+            for q in _children(t, "prep"):
                 for pobj in _children(q, "pobj"):
-                    out.extend(idx.at(pobj))
+                    out.extend(m for m in idx.at(pobj) if m not in out)
     return out
 
 
@@ -477,11 +481,14 @@ def governing(doc: Doc, c: EventCandidate) -> set[int]:
 
 
 def _reaches(doc: Doc, tok: Token, targets: set[int], through: Optional[set[str]] = None) -> bool:
+    """Whether ``tok`` modifies one of ``targets`` within its clause (no other verb in between)."""
     t = tok
-    for _ in range(12):
+    for step in range(12):
         if t.i in targets:
             return True
         if t.head.i == t.i or (through is not None and t.dep_ not in through):
+            return False
+        if step and t.pos_ in ("VERB", "AUX") and t.dep_ != "conj":
             return False
         t = t.head
     return False
@@ -518,11 +525,15 @@ def event_date(doc: Doc, c: EventCandidate) -> Optional[EventDate]:
 
 
 def _sentence_time(doc: Doc, c: EventCandidate):
-    """A time in the trigger's sentence when it is the only event-like clause there."""
+    """The sentence's only time, when it modifies a clause the trigger belongs to."""
     sent = doc[c.head].sent
     times = [t for t in doc._.times or [] if sent.start_char <= t.start < sent.end_char
              and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()]
-    return times[0] if len(times) == 1 else None
+    if len(times) != 1:
+        return None
+    root = _root(doc, times[0].start, times[0].end)
+    verb = next((a for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None) if root is not None else None
+    return times[0] if verb is not None and doc[c.head] in verb.subtree else None
 
 
 def article_month(doc: Doc) -> Optional[EventDate]:

@@ -1,0 +1,387 @@
+"""Stage 4: find the places an article names and resolve them in the gazetteer.
+
+Candidates are the model's GPE/LOC/FAC entities; names before a place noun ("Korangi area",
+"Orangi Town"); names after a preposition that the model took for a person or organisation
+("in Liaquatabd") when the gazetteer knows them; other proper names the gazetteer knows well.
+Nothing inside an organisation's name ("MQM-London") is a place. Demonyms ("Pakistani") are
+reported apart, with kind "demonym", resolved to their country; the dateline with kind "dateline".
+
+Each name is resolved to the gazetteer place that best fits the article: its population and
+kind, the dateline's country and province, the regions and countries the article names, the
+countries its other places lie in, and whether the name matched exactly or only by spelling.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..gazetteer import Candidate, Gazetteer, get_gazetteer, normalise
+from ..knowledge import organization_index, tsv
+from ..schema import PlaceMention
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+NAME_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"}
+FUZZY_MIN_LENGTH = 5
+FUZZY_MIN_SCORE = 88.0
+#: a bare proper name is reported as a place if its best match ranks at least this high
+#: (log10 population + 1 for the place's own name: 5 ≈ 10,000 people, 7 ≈ 1 million)
+WEAK_MIN_PRIOR_HOME = 5.0
+WEAK_MIN_PRIOR = 7.0
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@lru_cache(maxsize=1)
+def place_words() -> dict[str, set[str]]:
+    """role → words, from data/place_words.tsv (roles: noun, preposition)."""
+    out: dict[str, set[str]] = {}
+    for word, role in tsv("place_words.tsv", 2):
+        out.setdefault(role, set()).add(word)
+    return out
+
+
+@dataclass
+class _Mention:
+    """A stretch of text that may name a place, and the places it may name."""
+
+    start: int  # character offsets
+    end: int
+    text: str
+    key: str  # the name looked up
+    strong: bool  # the text itself says it is a place (entity label, place noun, preposition)
+    fuzzy_ok: bool
+    candidates: list[tuple[Candidate, float]] = field(default_factory=list)  # (place, match 0..1)
+    best: Optional[Candidate] = None
+    score: float = 0.0
+
+
+def _clean(text: str) -> str:
+    """The name inside an entity's text: no leading "the", possessive or edge punctuation."""
+    text = _EDGE.sub("", _POSSESSIVE.sub("", text.strip()))
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _is_org_alias(text: str) -> bool:
+    return normalise(text) in _org_keys()
+
+
+@lru_cache(maxsize=1)
+def _org_keys() -> frozenset[str]:
+    keys = set()
+    for name, org in organization_index().items():
+        keys.update(normalise(n) for n in (name, *org.get("aliases", [])))
+    return frozenset(keys)
+
+
+def _capitalised(span: Span) -> bool:
+    return any(t.text[:1].isupper() for t in span) and span[0].text[:1].isupper()
+
+
+def _blocked(doc: Doc, dateline: Optional[tuple[int, int]]) -> set[int]:
+    """Token indices that cannot be part of a place: organisations and the dateline."""
+    out = {i for e in doc.ents if e.label_ == "ORG" for i in range(e.start, e.end)}
+    if dateline:
+        span = doc.char_span(dateline[0], dateline[1], alignment_mode="expand")
+        if span is not None:
+            out.update(range(span.start, span.end))
+    return out
+
+
+def _entity_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]:
+    """(span, strong, fuzzy_ok) for place entities, and for person/organisation names after a
+    preposition ("in Liaquatabd") or elsewhere (weak: kept only if the gazetteer is sure)."""
+    prepositions = place_words().get("preposition", set())
+    out = []
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS and not blocked.intersection(range(ent.start, ent.end)):
+            out.append((ent, True, True))
+        elif ent.label_ in NAME_LABELS and ent.label_ != "ORG" or (
+                ent.label_ == "ORG" and not ent.ent_id_ and not _is_org_alias(ent.text)):
+            after_prep = ent.start > 0 and doc[ent.start - 1].lower_ in prepositions
+            out.append((ent, after_prep, after_prep))
+    return out
+
+
+def _noun_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
+    """"Korangi area" → Korangi; "Orangi Town", "Nagan Chowrangi" → the whole name."""
+    nouns = place_words().get("noun", set())
+    out = []
+    for tok in doc[1:]:
+        if tok.lower_ not in nouns:
+            continue
+        start = tok.i
+        while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha \
+                and start - 1 not in taken:
+            start -= 1
+        if start == tok.i:
+            continue
+        end = tok.i + 1 if tok.text[:1].isupper() else tok.i
+        out.append((doc[start:end], True, not doc[start].is_sent_start))
+    return out
+
+
+def _propn_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
+    """Runs of proper nouns no entity covers (weak candidates)."""
+    out, i = [], 0
+    while i < len(doc):
+        if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and i not in taken:
+            j = i
+            while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in taken:
+                j += 1
+            out.append((doc[i:j + 1], False, False))
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _demonym(gazetteer: Gazetteer, span: Span) -> Optional[PlaceMention]:
+    """"Pakistani", "Turks": a demonym mention resolved to its country."""
+    if len(span) > 2 or not span.text[:1].isupper():
+        return None
+    code = gazetteer.demonym(span.text)
+    country = gazetteer.country(code) if code else None
+    if country is None:
+        return None
+    return PlaceMention(text=span.text, start=span.start_char, end=span.end_char, name=country.name,
+                        country=country.country, country_code=code, lat=country.lat,
+                        lon=country.lon, precision="country", geonames_id=country.geonames_id,
+                        kind="demonym", score=1.0)
+
+
+def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, int]],
+                country_code: Optional[str]) -> tuple[list[_Mention], list[PlaceMention]]:
+    """Every stretch of text that may name a place, and the demonyms, without overlaps."""
+    blocked = _blocked(doc, dateline)
+    spans = _entity_spans(doc, blocked)
+    taken = blocked | {i for e in doc.ents for i in range(e.start, e.end)}
+    spans += _noun_spans(doc, blocked)
+    spans += _propn_spans(doc, taken)
+    mentions: list[_Mention] = []
+    demonyms: list[PlaceMention] = []
+    used: set[int] = set()
+    for span, strong, fuzzy_ok in sorted(spans, key=lambda s: (not s[1], s[0].start)):
+        if used.intersection(range(span.start, span.end)):
+            continue
+        dem = _demonym(gazetteer, span)
+        if dem is not None:
+            demonyms.append(dem)
+            used.update(range(span.start, span.end))
+            continue
+        key = _clean(span.text)
+        if len(key) < 2 or not key[:1].isupper():
+            continue
+        mention = _Mention(span.start_char, span.end_char, span.text, key, strong,
+                           fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key))
+        if _lookup(gazetteer, mention, country_code):
+            mentions.append(mention)
+            used.update(range(span.start, span.end))
+    return mentions, demonyms
+
+
+def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]) -> bool:
+    """Fill the mention's candidates: exact matches, else (where allowed) close spellings,
+    searched in the article's country first and then anywhere."""
+    exact = gazetteer.candidates(mention.key)
+    if exact:
+        mention.candidates = [(c, 1.0) for c in exact]
+    elif mention.fuzzy_ok:
+        close = gazetteer.fuzzy_candidates(mention.key, None, limit=8, cutoff=FUZZY_MIN_SCORE)
+        if country_code:
+            close += gazetteer.fuzzy_candidates(mention.key, country_code, limit=4,
+                                                cutoff=FUZZY_MIN_SCORE)
+        seen: set = set()
+        for cand, score in sorted(close, key=lambda cs: -cs[1]):
+            ident = (cand.place.name, cand.place.lat, cand.place.lon)
+            if ident not in seen:
+                seen.add(ident)
+                mention.candidates.append((cand, score / 100))
+    return bool(mention.candidates)
+
+
+@dataclass
+class _Context:
+    """What the article says about where it is, used to choose between same-named places."""
+
+    country: Optional[str] = None  # the dateline's country
+    admin1: Optional[str] = None  # the dateline's province/state
+    home: Optional[str] = None  # the dateline place's name, normalised
+    names: Counter = field(default_factory=Counter)  # normalised names of the candidate mentions
+    demonym_countries: set = field(default_factory=set)
+    votes: dict = field(default_factory=dict)  # mention key → Counter of countries and regions
+
+
+def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, votes: Counter) -> float:
+    """How well a candidate place fits the mention and the rest of the article (log-odds-like):
+    size and kind, the dateline's country and province, regions named in the text, the countries
+    and provinces of the article's other places (``votes``), exact or close spelling."""
+    p = cand.place
+    own = normalise(mention.key)
+    score = 0.5 * cand.prior
+    if match < 1.0:
+        score -= 1.0 + (1.0 - match) * 10
+    same_country = bool(ctx.country) and p.country_code == ctx.country
+    score += 2.0 if same_country else 0.0
+    score += 1.0 if same_country and p.admin1 and p.admin1 == ctx.admin1 else 0.0
+    if p.parent and normalise(p.parent) in (ctx.home, *(k for k in ctx.names if k != own)):
+        score += 2.0
+    for value, kinds, bonus in ((p.admin1, ("admin1",), 1.5), (p.admin2, ("admin2", "district"), 1.0),
+                                (p.country, ("country",), 0.5)):
+        key = normalise(value) if value else ""
+        if key and key != own and cand.kind not in kinds and ctx.names[key]:
+            score += bonus
+    score += 0.5 if p.country_code in ctx.demonym_countries else 0.0
+    total = sum(v for k, v in votes.items() if len(k) == 2)
+    if total:
+        score += 1.5 * votes[p.country_code] / total
+        score += 1.0 * votes[f"{p.country_code}/{p.admin1}"] / total
+    return score
+
+
+def _resolve(mention: _Mention, ctx: _Context) -> None:
+    """Choose the mention's place; its score is the softmax share of the chosen candidate."""
+    votes: Counter = Counter()
+    for key, counter in ctx.votes.items():
+        if key != mention.key:
+            votes.update(counter)
+    scored = [(_score(mention, c, m, ctx, votes), c, m) for c, m in mention.candidates]
+    scored.sort(key=lambda t: -t[0])
+    top = scored[0][0]
+    share = 1.0 / sum(math.exp(s - top) for s, _, _ in scored)
+    mention.best = scored[0][1]
+    mention.score = round(share * scored[0][2], 3)
+
+
+def _votes(mentions: list[_Mention]) -> dict:
+    """Each name's vote for the countries and provinces its chosen place lies in."""
+    out: dict = {}
+    for m in mentions:
+        if m.best is None or m.best.place.country_code is None:
+            continue
+        p = m.best.place
+        counter = out.setdefault(m.key, Counter())
+        counter[p.country_code] += m.score
+        if p.admin1:
+            counter[f"{p.country_code}/{p.admin1}"] += m.score
+    return out
+
+
+def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
+    """Whether a mention is reported: always for place-like text; for a bare proper name only
+    when it matched exactly and is a country or province, a town of 10,000+ in the article's
+    main country, or a large city elsewhere."""
+    if mention.strong or mention.key in strong_keys:
+        return True
+    best = mention.best
+    if best is None or mention.candidates[0][1] < 1.0:
+        return False
+    if best.kind in ("country", "admin1"):
+        return True
+    if not best.main:
+        return False
+    home = ctx.country or _top_country(ctx)
+    return best.prior >= (WEAK_MIN_PRIOR_HOME if best.place.country_code == home else WEAK_MIN_PRIOR)
+
+
+def _top_country(ctx: _Context) -> Optional[str]:
+    votes = Counter()
+    for counter in ctx.votes.values():
+        votes.update({k: v for k, v in counter.items() if len(k) == 2})
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _dateline_mention(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> Optional[PlaceMention]:
+    """The dateline ("KARACHI -") as a place: the most likely place of that name, inside the
+    region it names when it names one ("ALEXANDRIA, Va.")."""
+    article = doc._.article
+    if not dateline:
+        return None
+    name, _, region = (part.strip() for part in dateline.partition(","))
+    candidates = gazetteer.candidates(name)
+    if region:
+        regions = {(c.place.country_code, c.place.admin1 if c.kind == "admin1" else None)
+                   for c in gazetteer.candidates(region) if c.kind in ("country", "admin1")}
+        inside = [c for c in candidates if (c.place.country_code, None) in regions
+                  or (c.place.country_code, c.place.admin1) in regions]
+        candidates = inside or candidates
+    if not candidates:
+        return None
+    best = candidates[0]
+    start = end = None
+    if article is not None and article.dateline_span:
+        start = article.dateline_span[0]
+        end = start + len(article.dateline_text or "") if article.dateline_text else article.dateline_span[1]
+    text = doc.text[start:end] if start is not None else dateline
+    return _place_mention(text, start, end, best, 1.0, kind="dateline")
+
+
+def _place_mention(text: str, start: Optional[int], end: Optional[int], cand: Candidate,
+                   score: float, kind: str = "place") -> PlaceMention:
+    p = cand.place
+    return PlaceMention(text=text, start=start, end=end, name=p.name, admin2=p.admin2,
+                        admin1=p.admin1, country=p.country, country_code=p.country_code,
+                        lat=p.lat, lon=p.lon, precision=p.precision, geonames_id=p.geonames_id,
+                        parent=p.parent, kind=kind, score=score)
+
+
+def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list[PlaceMention]:
+    """The places ``doc`` names, resolved, sorted by start: the dateline (kind "dateline"),
+    toponyms (kind "place") and demonyms (kind "demonym", resolved to their country)."""
+    article = doc._.article
+    span = article.dateline_span if article is not None else None
+    home = _dateline_mention(doc, gazetteer, dateline)
+    ctx = _Context(country=home.country_code if home else None, admin1=home.admin1 if home else None,
+                   home=normalise(home.name) if home and home.name else None)
+    mentions, demonyms = _candidates(doc, gazetteer, span, ctx.country)
+    ctx.names = Counter(normalise(m.key) for m in mentions)
+    ctx.demonym_countries = {d.country_code for d in demonyms}
+    for _ in range(2):  # once on its own, once knowing where the article's other places are
+        for mention in mentions:
+            _resolve(mention, ctx)
+        ctx.votes = _votes(mentions)
+    strong_keys = {m.key for m in mentions if m.strong}
+    out = [_place_mention(m.text, m.start, m.end, m.best, m.score)
+           for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
+    out += demonyms
+    if home is not None:
+        out.append(home)
+    return sorted(out, key=lambda p: (p.start if p.start is not None else -1))
+
+
+class PlacesComponent:
+    """The spaCy component: opens the gazetteer on first use and sets ``doc._.places``."""
+
+    def __init__(self, gazetteer_path: str = "") -> None:
+        self.gazetteer_path = gazetteer_path
+        self._gazetteer: Optional[Gazetteer] = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            if self.gazetteer_path:
+                path = Path(self.gazetteer_path)
+            else:
+                from ..settings import default_settings
+                path = default_settings().gazetteer_path()
+            self._gazetteer = get_gazetteer(path)
+        return self._gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        article = doc._.article
+        doc._.places = find_places(doc, self.gazetteer, article.dateline if article else None)
+        return doc
+
+
+@Language.factory("newsevents_places", default_config={"gazetteer_path": ""},
+                  requires=["doc.ents"], assigns=["doc._.places"])
+def make_places(nlp: Language, name: str, gazetteer_path: str) -> PlacesComponent:
+    return PlacesComponent(gazetteer_path)

@@ -1,0 +1,1488 @@
+"""Stage 3: times — find time expressions and normalise them to TimeML TIMEX3 values.
+
+Detection joins the model's DATE/TIME entities (boundaries fixed the TimeML way: no leading
+preposition, "the wee hours on Wednesday" split into a TIME and a DATE, ages dropped) with
+patterns for what the model misses ("till date", "some days ago", "recently", "now", weekdays).
+
+Normalisation is a small grammar over the expression text; the words it knows are in
+``data/time_lexicon.toml``. Absolute expressions keep their value ("January 21, 2017"); relative
+ones count from the article date ("last week" → ``2017-W02``); "two days later" and "the
+previous day" count from the date last mentioned in the same paragraph. A calendar position
+without a year ("December 17", "Wednesday", "October") takes its year or week from the tense
+of the clause that governs it: past → the latest such date not after the article date
+(weekdays: strictly before), future → the earliest not before it (weekdays: strictly after),
+unknown → the nearest one (ties → the past).
+
+Without an article date, absolute expressions still normalise and relative ones get
+``anchored=False``: a calendar position keeps a TIMEX3 X-pattern ("December 17" →
+``XXXX-12-17``, "Wednesday" → ``XXXX-WXX-3``, "summer" → ``XXXX-SU``); an expression that only
+counts from the article date ("yesterday", "last week", "two days ago") gets no value.
+Durations, sets and absolute dates never need an anchor.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+from typing import Callable, Iterator, Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .. import extensions  # noqa: F401  (declares doc._.times)
+from ..errors import BadDate, DataFileError
+from ..schema import TimeMention
+
+log = logging.getLogger(__name__)
+
+LEXICON_FILE = "time_lexicon.toml"
+# how fine a precision is; a reference date is used for a unit only if it is at least as fine
+PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "quarter": 3, "season": 3, "year": 4,
+                  "decade": 5, "unknown": 6}
+UNIT_RANK = {"D": 0, "W": 1, "WE": 1, "2W": 1, "M": 2, "Q": 3, "HY": 3, "SE": 3, "Y": 4,
+             "E": 5, "C": 6, "L": 6, "TH": 0, "TM": 0, "TS": 0}
+UNIT_PRECISION = {"D": "day", "W": "week", "WE": "week", "2W": "week", "M": "month",
+                  "Q": "quarter", "HY": "quarter", "SE": "season", "Y": "year", "E": "decade",
+                  "C": "unknown", "L": "unknown", "TH": "day", "TM": "day", "TS": "day"}
+ENT_LABELS = ("DATE", "TIME")
+FAR_DAYS = 183  # a date chosen by tense this far from the anchor ...
+NEAR_DAYS = 92  # ... yields to a candidate this near
+
+
+# --------------------------------------------------------------------------- lexicon, grammar
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """The parsed time lexicon (data/time_lexicon.toml)."""
+    try:
+        text = resources.files("newsevents").joinpath(f"data/{LEXICON_FILE}").read_text("utf-8")
+        return tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(LEXICON_FILE, reason=str(exc)) from exc
+
+
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "\u00a0": " "})
+_POSSESSIVE = re.compile(r"(?<=[a-z0-9])'s\b|(?<=s)'(?=\s|$)")
+_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z0-9'])|(?<=[0-9])-(?=[a-z])")
+_AMPM = re.compile(r"\b([ap])\.?\s?m\b\.?")
+_DOT = re.compile(r"\.(?!\d)|(?<!\d)\.")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_JUNK = re.compile(r"[\"()\[\]{},;:!?*/\\]+(?![0-9])")
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """The expression as the grammar reads it: lower case, no possessives, dots or hyphens
+    between words ("Party's Jan. 21" → "party jan 21", "third-quarter" → "third quarter")."""
+    t = text.translate(_TRANSLATE).lower()
+    t = _POSSESSIVE.sub("", t)
+    t = _HYPHEN.sub(" ", t)
+    t = _AMPM.sub(r" \1m", t)
+    t = _THOUSANDS.sub("", t)
+    t = _DOT.sub(" ", t)
+    t = t.replace(":", "\x00")  # keep clock colons through the junk filter
+    t = _JUNK.sub(" ", t).replace("\x00", ":")
+    t = re.sub(r"(?<!\d):|:(?!\d)", " ", t)
+    return _SPACES.sub(" ", t).strip(" -'")
+
+
+def _alt(words: object) -> str:
+    """A regex alternation of ``words``, longest first so the longest phrase wins."""
+    return "|".join(re.escape(w) for w in sorted({str(w) for w in words}, key=len, reverse=True))
+
+
+def _keys(table: dict) -> list[str]:
+    return [clean(k) for k in table]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """Lexicon tables keyed by cleaned words, and the compiled rules of the grammar."""
+
+    lex: dict
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    units: dict[str, str]
+    parts: dict[str, str]
+    seasons: dict[str, tuple[str, int]]
+    holidays: dict[str, tuple]
+    relatives: dict[str, tuple[int, str]]
+    refs: dict[str, str]
+    deictic: dict[str, tuple[int, str]]
+    set_words: dict[str, str]
+    vague_durations: frozenset[str]
+    rules: tuple[tuple[re.Pattern, Callable], ...]
+    modifiers: re.Pattern
+    trailing: re.Pattern
+    approx_mods: frozenset[str]
+    clock: re.Pattern
+    tod_hint: re.Pattern
+    age: re.Pattern
+
+
+def _holiday_table(lex: dict) -> dict[str, tuple]:
+    table: dict[str, tuple] = {}
+    for name, mmdd in lex["holidays_fixed"].items():
+        table[clean(name)] = ("fixed", int(mmdd[:2]), int(mmdd[3:]))
+    for name, (month, weekday, nth) in lex["holidays_weekday"].items():
+        table[clean(name)] = ("weekday", month, weekday, nth)
+    for name, offset in lex["holidays_easter"].items():
+        table[clean(name)] = ("easter", offset)
+    for name in lex["holidays_movable"]["names"]:
+        table[clean(name)] = ("movable",)
+    return table
+
+
+def _alternations(lex: dict, g: dict) -> dict[str, str]:
+    numbers = {**lex["numbers"], **lex["approx_numbers"], **lex["vague_counts"]}
+    plain = [w for w in lex["numbers"] if w not in ("a", "an", "single") and " " not in w]
+    ords = lex["ordinals"]
+    tens = [w[:-1] + "ies" for w, v in lex["numbers"].items() if v in range(20, 100, 10)]
+    return {
+        "MONTH": _alt(g["months"]), "WD": _alt(g["weekdays"]), "UNIT": _alt(g["units"]),
+        "NUMW": _alt(_keys(numbers)), "NUMP": _alt(plain),
+        "NUM": rf"(?:\d{{1,3}}(?:\.\d+| 1/2)?|(?:{_alt(_keys(numbers))})(?: (?:and )?(?:{_alt(plain)}))*)",
+        "YEAR": rf"(?:1\d{{3}}|20\d{{2}}|'\d\d|nineteen (?:hundred )?(?:and )?(?:{_alt(plain)})(?: (?:{_alt(plain)}))?"
+                rf"|two thousand(?: and)?(?: (?:{_alt(plain)})(?: (?:{_alt(plain)}))?)?)",
+        "DAY": rf"(?:(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?|{_alt(k for k, v in ords.items() if v <= 31)})",
+        "ORD": rf"(?:\d{{1,2}}(?:st|nd|rd|th)|{_alt(_keys(ords))})",
+        "ORDQ": r"(?:first|second|third|fourth|1st|2nd|3rd|4th|last|final)",
+        "REL": _alt(g["relatives"]), "SEASON": _alt(g["seasons"]), "PART": _alt(g["parts"]),
+        "HOL": _alt(g["holidays"]), "TENS": _alt(tens),
+        "TZ": r"(?:[ecmpa][sd]?t|gmt|utc|pkt|ist|bst|cet|cest|eet|msk|jst|local time|local)",
+    }
+
+
+def _expand(template: str, alts: dict[str, str]) -> re.Pattern:
+    return re.compile(re.sub(r"<([A-Z]+)>", lambda m: f"(?:{alts[m.group(1)]})", template))
+
+
+@lru_cache(maxsize=1)
+def grammar() -> Grammar:
+    """The grammar, built once from the lexicon."""
+    lex = lexicon()
+    g = {
+        "months": {clean(k): v for k, v in lex["months"].items()},
+        "weekdays": {clean(k): v for k, v in lex["weekdays"].items()},
+        "units": {clean(k): v for k, v in lex["units"].items()},
+        "parts": {clean(k): v for k, v in lex["parts_of_day"].items()},
+        "seasons": {clean(k): (v[0], v[1]) for k, v in lex["seasons"].items()},
+        "holidays": _holiday_table(lex),
+        "relatives": {clean(k): (v[0], v[1]) for k, v in lex["relatives"].items()},
+    }
+    alts = _alternations(lex, g)
+    mods = lex["modifiers"]
+    all_mods = [*mods["approx"], *mods["exact"], *mods["position"]]
+    clock = (r"(?:(?P<h>\d{1,2})(?::(?P<mi>\d\d))? ?(?P<ap>am|pm)|(?P<h2>[01]?\d|2[0-4]):(?P<mi2>\d\d)"
+             r"|(?P<cw>" + _alt(lex["clock_words"]) + r")|(?P<h3>\d{1,2}|<NUMP>) o'?clock)"
+             r"(?: (?:<TZ>))?")
+    return Grammar(
+        lex=lex, rules=tuple((_expand(t, alts), h) for t, h in _RULES), **g,
+        refs={clean(k): v for k, v in lex["refs"].items()},
+        deictic={clean(k): (v[0], v[1]) for k, v in lex["deictic_days"].items()},
+        set_words={clean(k): v for k, v in lex["set_words"].items()},
+        vague_durations=frozenset(clean(k) for k in lex["vague_durations"]["names"]),
+        modifiers=re.compile(rf"^(?P<the>the (?=(?:early|late|mid|middle|full) ))?(?:{_alt(all_mods)}) "),
+        trailing=re.compile(rf" (?:{_alt(mods['trailing'])})$"),
+        approx_mods=frozenset(mods["approx"]) | frozenset(mods["trailing"]),
+        clock=_expand(clock, alts),
+        tod_hint=_expand(rf"\b(?:<PART>|\d ?[ap]m|\d:\d\d|o'?clock|{_alt(lex['clock_words'])})\b", alts),
+        age=_expand(r"(?:aged )?<NUM> (?:years?|months?|weeks?|days?) old|<NUM> (?:year|month|week|day) old"
+                    r"|aged <NUM>", alts),
+    )
+
+
+# --------------------------------------------------------------------------- calendar periods
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of the calendar with its TIMEX3 value ("2017-01", 2017-01-01..2017-01-31)."""
+
+    start: date
+    end: date
+    value: str
+    precision: str
+
+
+def add_months(d: date, n: int) -> date:
+    """``d`` moved by ``n`` calendar months, the day clamped to the month's length."""
+    y, m = divmod(d.year * 12 + d.month - 1 + n, 12)
+    return date(y, m + 1, min(d.day, calendar.monthrange(y, m + 1)[1]))
+
+
+def day_period(d: date) -> Period:
+    return Period(d, d, d.isoformat(), "day")
+
+
+def week_period(d: date) -> Period:
+    monday = d - timedelta(days=d.isoweekday() - 1)
+    year, week, _ = d.isocalendar()
+    return Period(monday, monday + timedelta(days=6), f"{year:04d}-W{week:02d}", "week")
+
+
+def weekend_period(d: date) -> Period:
+    week = week_period(d)
+    return Period(week.start + timedelta(days=5), week.end, week.value + "-WE", "week")
+
+
+def month_period(year: int, month: int) -> Period:
+    last = calendar.monthrange(year, month)[1]
+    return Period(date(year, month, 1), date(year, month, last), f"{year:04d}-{month:02d}", "month")
+
+
+def quarter_period(year: int, q: int) -> Period:
+    end = add_months(date(year, 3 * q, 1), 0)
+    return Period(date(year, 3 * q - 2, 1), end.replace(day=calendar.monthrange(year, 3 * q)[1]),
+                  f"{year:04d}-Q{q}", "quarter")
+
+
+def half_period(year: int, h: int) -> Period:
+    return Period(date(year, 6 * h - 5, 1), date(year, 6 * h, 30 if h == 1 else 31),
+                  f"{year:04d}-H{h}", "quarter")
+
+
+def year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31), f"{year:04d}", "year")
+
+
+def decade_period(year: int) -> Period:
+    first = year // 10 * 10
+    return Period(date(max(first, 1), 1, 1), date(first + 9, 12, 31), f"{first // 10:03d}", "decade")
+
+
+def century_period(year: int) -> Period:
+    first = year // 100 * 100
+    return Period(date(max(first, 1), 1, 1), date(first + 99, 12, 31), f"{first // 100:02d}", "unknown")
+
+
+def season_period(year: int, code: str, first_month: int) -> Period:
+    start = date(year, first_month, 1)
+    end = add_months(start, 3) - timedelta(days=1)
+    return Period(start, end, f"{year:04d}-{code}", "season")
+
+
+def unit_period(d: date, unit: str) -> Period:
+    """The calendar period of kind ``unit`` (D, W, WE, M, Q, HY, Y, E, C) that contains ``d``."""
+    if unit in ("W", "2W"):
+        return week_period(d)
+    if unit == "WE":
+        return weekend_period(d)
+    if unit == "M":
+        return month_period(d.year, d.month)
+    if unit == "Q":
+        return quarter_period(d.year, (d.month - 1) // 3 + 1)
+    if unit == "HY":
+        return half_period(d.year, 1 if d.month <= 6 else 2)
+    if unit == "Y":
+        return year_period(d.year)
+    if unit == "E":
+        return decade_period(d.year)
+    if unit in ("C", "L"):
+        return century_period(d.year)
+    return day_period(d)
+
+
+def shift(d: date, unit: str, n: float) -> date:
+    """``d`` moved by ``n`` units (fractions of a month or more move by whole days)."""
+    days = {"D": 1, "W": 7, "WE": 7, "2W": 14, "TH": 1 / 24, "TM": 1 / 1440, "TS": 1 / 86400}
+    if unit in days:
+        return d + timedelta(days=int(n * days[unit]))
+    months = {"M": 1, "Q": 3, "HY": 6, "SE": 3, "Y": 12, "E": 120, "C": 1200, "L": 12000}[unit] * n
+    if months == int(months):
+        return add_months(d, int(months))
+    return d + timedelta(days=int(months * 30.44))
+
+
+def easter(year: int) -> date:
+    """Western Easter Sunday (the anonymous Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
+    """The ``nth`` ISO ``weekday`` of a month (``nth`` -1: the last one)."""
+    if nth > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    return last - timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
+def shift_years(p: Period, n: int) -> Period:
+    """The same period ``n`` years later: 1989-Q3 → 1988-Q3 for n = -1, 2017-W02 → 2016-W02."""
+    year = p.start.year + n
+    if re.fullmatch(r"\d{4}-Q\d", p.value):
+        return quarter_period(year, int(p.value[-1]))
+    if re.fullmatch(r"\d{4}-H\d", p.value):
+        return half_period(year, int(p.value[-1]))
+    if p.precision == "season":
+        return season_period(year, p.value[5:], p.start.month)
+    if p.precision == "month":
+        return month_period(year, p.start.month)
+    if p.precision == "week":
+        return week_period(add_months(p.start, 12 * n))
+    if p.precision == "day":
+        return day_period(add_months(p.start, 12 * n))
+    return year_period(year)
+
+
+# --------------------------------------------------------------------------- context and readings
+
+@dataclass(frozen=True)
+class Ctx:
+    """What an expression is read against.
+
+    ``window`` is the article date as an interval (one day, or the publication month);
+    ``day`` is set only when the article date is a day; ``ref`` is the period last mentioned
+    in the paragraph ("two days later" counts from it); ``tense`` is the governing clause's.
+    """
+
+    window: Optional[tuple[date, date]] = None
+    day: Optional[date] = None
+    ref: Optional[Period] = None
+    tense: Optional[str] = None
+    last_quarter: Optional[Period] = None
+
+
+@dataclass
+class Reading:
+    """The interpretation of one expression, before it becomes a ``TimeMention``."""
+
+    value: Optional[str]
+    precision: str = "unknown"
+    type: str = "DATE"
+    approx: bool = False
+    earliest: Optional[date] = None
+    latest: Optional[date] = None
+    anchored: bool = True
+    tense: Optional[str] = None
+    period: Optional[Period] = None
+    from_anchor_day: bool = False  # a part of day/clock time put on the article date by default
+    comparison: bool = False  # "a year earlier", "the year-ago quarter": does not move the reference
+
+
+def parse_anchor(anchor: Optional[str]) -> Ctx:
+    """The reading context of an article date "YYYY-MM-DD", "YYYY-MM" or None."""
+    if not anchor:
+        return Ctx()
+    m = re.fullmatch(r"(\d{4})-(\d\d)(?:-(\d\d))?", anchor.strip())
+    try:
+        if m and m.group(3):
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return Ctx(window=(d, d), day=d)
+        if m:
+            p = month_period(int(m.group(1)), int(m.group(2)))
+            return Ctx(window=(p.start, p.end))
+    except ValueError:
+        pass
+    raise BadDate(anchor)
+
+
+def _dated(p: Period, ctx: Ctx, relative: bool = True, approx: bool = False) -> Reading:
+    return Reading(p.value, p.precision, approx=approx, period=p,
+                   tense=ctx.tense if relative else None,
+                   earliest=p.start if approx else None, latest=p.end if approx else None)
+
+
+def _unanchored(value: Optional[str], precision: str = "unknown", type_: str = "DATE") -> Reading:
+    return Reading(value, precision, type=type_, anchored=False)
+
+
+def _duration(value: str, approx: bool = False) -> Reading:
+    return Reading(value, "unknown", type="DURATION", approx=approx)
+
+
+def _set(value: str) -> Reading:
+    return Reading(value, "unknown", type="SET")
+
+
+def _ref_reading(value: str, ctx: Ctx) -> Reading:
+    """PRESENT_REF / PAST_REF / FUTURE_REF, bounded by the article date when there is one."""
+    if ctx.window is None:
+        return _unanchored(value)
+    a0, a1 = ctx.window
+    bounds = {"PRESENT_REF": (a0, a1), "PAST_REF": (None, a0 - timedelta(days=1)),
+              "FUTURE_REF": (a1 + timedelta(days=1), None)}.get(value, (None, None))
+    return Reading(value, "unknown", earliest=bounds[0], latest=bounds[1])
+
+
+def _distance(p: Period, a0: date, a1: date) -> int:
+    if p.end < a0:
+        return (a0 - p.end).days
+    if p.start > a1:
+        return (p.start - a1).days
+    return 0
+
+
+def choose(cands: list[Period], ctx: Ctx, strict: bool = False,
+           window: Optional[tuple[date, date]] = None, explicit: bool = False) -> Period:
+    """The candidate the tense points to: past → the latest not after the anchor, future → the
+    earliest not before it (``strict``: the anchor itself excluded); unknown → the one holding
+    the anchor, else the past one unless the future one is less than half as far. A choice more
+    than half a year away yields to a day or month within three months ("Nov. 10" in a
+    late-October article is this November even in a past-tense clause) unless the direction is
+    ``explicit`` ("last December")."""
+    a0, a1 = window or ctx.window  # type: ignore[misc]
+
+    def dist(p: Period) -> int:
+        return _distance(p, a0, a1)
+
+    past = [p for p in cands if (p.end < a0 if strict else p.start <= a1)]
+    future = [p for p in cands if (p.start > a1 if strict else p.end >= a0)]
+    latest = max(past, key=lambda p: p.start) if past else None
+    earliest = min(future, key=lambda p: p.start) if future else None
+    if ctx.tense == "past" and latest is not None:
+        pick = latest
+    elif ctx.tense == "future" and earliest is not None:
+        pick = earliest
+    else:
+        inside = [p for p in cands if dist(p) == 0]
+        if inside and not strict:
+            return inside[0]
+        if latest is None or earliest is None:
+            return latest or earliest or cands[0]
+        return earliest if 2 * dist(earliest) < dist(latest) else latest
+    if dist(pick) > FAR_DAYS and not explicit and pick.precision in ("day", "month"):
+        near = [p for p in cands if dist(p) <= NEAR_DAYS]
+        if near:
+            return min(near, key=dist)
+    return pick
+
+
+def _years(ctx: Ctx) -> range:
+    y = ctx.window[0].year  # type: ignore[index]
+    return range(y - 1, y + 2)
+
+
+def _ref_window(ctx: Ctx) -> Optional[tuple[date, date]]:
+    """The reference day as a window, when the paragraph has mentioned one."""
+    if ctx.ref is not None and ctx.ref.precision == "day":
+        return ctx.ref.start, ctx.ref.end
+    return None
+
+
+def _pick_by_rel(cands: list[Period], ctx: Ctx, rel: Optional[str]) -> Period:
+    """A calendar position with "last"/"next"/"this"/"the previous" or none: which occurrence."""
+    direction, counts_from = grammar().relatives.get(rel or "", (None, ""))
+    if direction is None:
+        return choose(cands, ctx)
+    if direction == 0:
+        a0 = ctx.window[0]  # type: ignore[index]
+        this = week_period(a0) if cands[0].precision == "day" and cands[1].start - cands[0].start == timedelta(days=7) \
+            else year_period(a0.year)
+        inside = [p for p in cands if p.start <= this.end and this.start <= p.end]
+        return inside[0] if inside else choose(cands, replace(ctx, tense=None))
+    window = _ref_window(ctx) if counts_from == "ref" else None
+    return choose(cands, replace(ctx, tense="past" if direction < 0 else "future"), strict=True, window=window,
+                  explicit=True)
+
+
+# --------------------------------------------------------------------------- numbers
+
+@dataclass(frozen=True)
+class Count:
+    """A count in an expression: ``n`` None when vague ("some days"), with bounds."""
+
+    n: Optional[float]
+    lo: float
+    hi: float
+    approx: bool = False
+
+
+def parse_count(text: str) -> Optional[Count]:
+    """"two" → 2, "twenty four" → 24, "a couple of" → 2 (approx 1..3), "some" → X (2..9)."""
+    lex = lexicon()
+    text = text.strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        n = float(text)
+        return Count(n, n, n)
+    if re.fullmatch(r"\d+ 1/2", text):
+        n = int(text.split()[0]) + 0.5
+        return Count(n, n, n)
+    if text in lex["approx_numbers"]:
+        n, lo, hi = lex["approx_numbers"][text]
+        return Count(n, lo, hi, approx=True)
+    if text in lex["vague_counts"]:
+        lo, hi = lex["vague_counts"][text]
+        return Count(None, lo, hi, approx=True)
+    words = text.replace(" and ", " ").split()
+    if len(words) > 1 and words[0] in ("a", "an"):
+        words = words[1:]
+    total = current = 0
+    for word in words:
+        value = lex["numbers"].get(word)
+        if value is None:
+            return None
+        if value in (100, 1000):
+            current = (current or 1) * value
+            if value == 1000:
+                total, current = total + current, 0
+        else:
+            current += value
+    n = total + current
+    return Count(n, n, n) if n else None
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n == int(n) else f"{n:g}"
+
+
+_SMALLER_UNIT = {"Y": (12, "M"), "E": (10, "Y"), "C": (100, "Y"), "M": (30, "D"), "W": (7, "D"),
+                 "D": (24, "TH"), "TH": (60, "TM"), "TM": (60, "TS")}
+
+
+def _duration_parts(n: float, unit: str) -> list[tuple[str, str]]:
+    """(2.5, "Y") → [("2", "Y"), ("6", "M")]: a fraction carried into the next smaller unit."""
+    whole = int(n)
+    smaller = _SMALLER_UNIT.get(unit)
+    if n == whole or smaller is None or (n - whole) * smaller[0] != int((n - whole) * smaller[0]):
+        return [(_fmt(n), unit)]
+    rest = [(str(int((n - whole) * smaller[0])), smaller[1])]
+    return ([(str(whole), unit)] if whole else []) + rest
+
+
+def duration_value(n: Optional[float], unit: str) -> str:
+    """TIMEX3 duration: (3, "Y") → P3Y, (2, "TH") → PT2H, (2.5, "Y") → P2Y6M, (None, "W") → PXW."""
+    if unit == "2W":
+        n, unit = (None if n is None else n * 2), "W"
+    parts = [("X", unit)] if n is None else _duration_parts(n, unit)
+    date_part = "".join(c + u for c, u in parts if not u.startswith("T"))
+    time_part = "".join(c + u[1] for c, u in parts if u.startswith("T"))
+    return "P" + date_part + (f"T{time_part}" if time_part else "")
+
+
+# --------------------------------------------------------------------------- rule handlers
+
+Handler = Callable[[re.Match, Ctx], Optional[Reading]]
+
+
+def _year_of(text: str, ctx: Ctx) -> int:
+    """A written year: "1998" → 1998, "nineteen ninety six" → 1996, "'98" → the century that
+    puts it nearest the anchor."""
+    if text.startswith("nineteen "):
+        rest = parse_count(text[9:].removeprefix("hundred ").removeprefix("and "))
+        return 1900 + int(rest.n if rest and rest.n else 0)
+    if text.startswith("two thousand"):
+        rest = parse_count(text[12:].strip().removeprefix("and ")) if text[12:].strip() else None
+        return 2000 + int(rest.n if rest and rest.n else 0)
+    if not text.startswith("'"):
+        return int(text)
+    yy = int(text[1:])
+    base = ctx.window[0].year if ctx.window else 2000
+    century = base // 100 * 100
+    return min((century - 100 + yy, century + yy), key=lambda y: (abs(y - base - 5), y))
+
+
+def _day_number(text: str) -> int:
+    digits = re.match(r"\d+", text)
+    return int(digits.group()) if digits else int(lexicon()["ordinals"][text])
+
+
+def _month_day(month: int, day: int, year: Optional[int], ctx: Ctx, wd: Optional[int] = None) -> Optional[Reading]:
+    if year is not None:
+        return _dated(day_period(date(year, month, day)), ctx, relative=False)
+    if ctx.window is None:
+        if day > calendar.monthrange(2000, month)[1]:
+            return None
+        return _unanchored(f"XXXX-{month:02d}-{day:02d}", "day")
+    cands = [day_period(date(y, month, day)) for y in _years(ctx)
+             if day <= calendar.monthrange(y, month)[1]]
+    if wd is not None and any(p.start.isoweekday() == wd for p in cands):
+        cands = [p for p in cands if p.start.isoweekday() == wd]
+    return _dated(choose(cands, ctx), ctx) if cands else None
+
+
+def r_iso(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    y, mo = int(m["y"]), int(m["m"])
+    if m["d"] is None:
+        return _dated(month_period(y, mo), ctx, relative=False)
+    reading = _dated(day_period(date(y, mo, int(m["d"]))), ctx, relative=False)
+    if m["hh"]:
+        reading.value, reading.type = f"{reading.value}T{m['hh']}:{m['mm']}", "TIME"
+    return reading
+
+
+def r_numeric(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    a, b = int(m["a"]), int(m["b"])
+    month, day = (a, b) if a <= 12 else (b, a)
+    year = int(m["y"])
+    if year < 100:
+        year = _year_of(f"'{year:02d}", ctx)
+    return _dated(day_period(date(year, month, day)), ctx, relative=False)
+
+
+def r_month_day(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    g = grammar()
+    year = _year_of(m["y"], ctx) if m["y"] else None
+    wd = g.weekdays[m["wd"]] if m["wd"] else None
+    return _month_day(g.months[m["mon"]], _day_number(m["d"]), year, ctx, wd)
+
+
+def r_month_year(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"January 2017", "June last year"."""
+    month = grammar().months[m["mon"]]
+    year = _relative_year(m, ctx)
+    if year is None:
+        return _unanchored(f"XXXX-{month:02d}", "month")
+    return _dated(month_period(year, month), ctx, relative=not m.groupdict().get("y"))
+
+
+def r_month(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    month = grammar().months[m["mon"]]
+    if ctx.window is None:
+        return _unanchored(f"XXXX-{month:02d}", "month")
+    cands = [month_period(y, month) for y in _years(ctx)]
+    return _dated(_pick_by_rel(cands, ctx, m["rel"]), ctx)
+
+
+def r_year(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    return _dated(year_period(_year_of(m["y"], ctx)), ctx, relative=False)
+
+
+def r_decade(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    if m["dec"]:
+        return _dated(decade_period(int(m["dec"])), ctx, relative=False)
+    tens = int(m["dd"]) if m["dd"] else parse_count(m["w"][:-3] + "y").n  # "nineties" → ninety
+    century = (ctx.window[0].year // 100 * 100) if ctx.window else 1900
+    year = century + int(tens)
+    if ctx.window and year > ctx.window[0].year:
+        year -= 100
+    return _dated(decade_period(year), ctx, relative=False)
+
+
+def r_century(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    n = _day_number(m["c"]) if m["c"][0].isdigit() else lexicon()["ordinals"].get(m["c"])
+    if not n:
+        return None
+    return _dated(century_period((n - 1) * 100), ctx, relative=False)
+
+
+def _part_period(year: int, unit: str, n: int) -> Period:
+    return quarter_period(year, n) if unit == "Q" else half_period(year, n)
+
+
+def r_quarter(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    unit = "HY" if m["unit"].startswith("hal") else "Q"
+    n = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(
+        m["ord"], 4 if unit == "Q" else 2)
+    if unit == "HY" and n > 2:
+        return None
+    if m["unit"] in ("quarters", "halves"):
+        return _set(f"XXXX-{'Q' if unit == 'Q' else 'H'}{n}")
+    year = _relative_year(m, ctx)
+    if year is not None:
+        return _dated(_part_period(year, unit, n), ctx, relative=not m["y"])
+    if ctx.window is None:
+        return _unanchored(f"XXXX-{'Q' if unit == 'Q' else 'H'}{n}", "quarter")
+    cands = [_part_period(y, unit, n) for y in _years(ctx)]
+    if ctx.tense not in ("past", "future"):
+        return _dated(_part_period(ctx.window[0].year, unit, n), ctx)
+    return _dated(choose(cands, ctx), ctx)
+
+
+def _relative_year(m: re.Match, ctx: Ctx) -> Optional[int]:
+    """The year named next to a quarter or season: "1998", "'98", "last year", "this year"."""
+    if m.groupdict().get("y"):
+        return _year_of(m["y"], ctx)
+    yrel = m.groupdict().get("yrel")
+    if yrel and yrel != "the" and yrel not in grammar().relatives:
+        yrel = "the " + yrel
+    if yrel and ctx.window:
+        direction = grammar().relatives.get(yrel, (0, ""))[0]
+        return ctx.window[0].year + (0 if yrel == "the" else direction)
+    return None
+
+
+def r_quarter_code(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    q = int(m["q"])
+    if m["y"]:
+        return _dated(quarter_period(_year_of(m["y"], ctx), q), ctx, relative=False)
+    if ctx.window is None:
+        return _unanchored(f"XXXX-Q{q}", "quarter")
+    return _dated(quarter_period(ctx.window[0].year, q), ctx)
+
+
+def r_season(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    code, first = grammar().seasons[m["s"]]
+    if m.groupdict().get("plural"):
+        return _set(f"XXXX-{code}")
+    if m["y"]:
+        return _dated(season_period(_year_of(m["y"], ctx), code, first), ctx, relative=False)
+    if ctx.window is None:
+        return _unanchored(f"XXXX-{code}", "season")
+    cands = [season_period(y, code, first) for y in _years(ctx)]
+    return _dated(_pick_by_rel(cands, ctx, m["rel"]), ctx)
+
+
+def r_weekend(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    if ctx.day is None:
+        return _unanchored(None, "week")
+    sat = ctx.day + timedelta(days=6 - ctx.day.isoweekday())
+    cands = [weekend_period(sat + timedelta(days=7 * k)) for k in (-1, 0, 1)]
+    return _dated(_pick_by_rel(cands, ctx, m["rel"]), ctx)
+
+
+def _holiday_date(spec: tuple, year: int) -> date:
+    if spec[0] == "fixed":
+        return date(year, spec[1], spec[2])
+    if spec[0] == "weekday":
+        return nth_weekday(year, spec[1], spec[2], spec[3])
+    return easter(year) + timedelta(days=spec[1])
+
+
+def r_holiday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    spec = grammar().holidays[m["h"]]
+    if spec[0] == "movable":
+        year = _year_of(m["y"], ctx) if m["y"] else None
+        return Reading(str(year) if year else None, "year" if year else "unknown",
+                       anchored=year is not None or ctx.window is not None)
+    if m["y"]:
+        return _dated(day_period(_holiday_date(spec, _year_of(m["y"], ctx))), ctx, relative=False)
+    if ctx.window is None:
+        return _unanchored(f"XXXX-{spec[1]:02d}-{spec[2]:02d}" if spec[0] == "fixed" else None, "day")
+    cands = [day_period(_holiday_date(spec, y)) for y in _years(ctx)]
+    return _dated(_pick_by_rel(cands, ctx, m["rel"]), ctx)
+
+
+def r_weekday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    wd = grammar().weekdays[m["wd"]]
+    week_rel = m.groupdict().get("wrel")
+    if ctx.day is None:
+        return _unanchored(f"XXXX-WXX-{wd}", "day")
+    if week_rel:
+        direction = grammar().relatives.get(week_rel, (0, ""))[0]
+        monday = week_period(ctx.day).start + timedelta(days=7 * direction)
+        return _dated(day_period(monday + timedelta(days=wd - 1)), ctx)
+    cands = [day_period(ctx.day + timedelta(days=k)) for k in range(-7, 8)
+             if (ctx.day + timedelta(days=k)).isoweekday() == wd]
+    return _dated(_pick_by_rel(cands, ctx, m["rel"]), ctx)
+
+
+def r_set_weekday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    wd = grammar().weekdays[m["wd"]]
+    part = m.groupdict().get("part")
+    code = grammar().parts.get(part, "") if part else ""
+    return _set(f"XXXX-WXX-{wd}" + (f"T{code}" if code else ""))
+
+
+def r_set_month(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    return _set(f"XXXX-{grammar().months[m['mon']]:02d}")
+
+
+def r_set_part(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    return _set(f"XXXX-XX-XXT{grammar().parts[m['part']]}")
+
+
+def r_set_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    count = parse_count(m["num"]) if m.groupdict().get("num") else Count(1, 1, 1)
+    if count is None:
+        return None
+    return _set(duration_value(count.n, grammar().units[m["unit"]]))
+
+
+def _base(ctx: Ctx, unit: str, from_ref: bool) -> Optional[date]:
+    """The day a relative expression counts from: the reference date when it is fine enough."""
+    if from_ref and ctx.ref is not None and PRECISION_RANK[ctx.ref.precision] <= UNIT_RANK.get(unit, 6):
+        return ctx.ref.start
+    if ctx.day is not None:
+        return ctx.day
+    if ctx.window is not None and UNIT_RANK.get(unit, 6) >= 2 and not unit.startswith("T"):
+        return ctx.window[0]
+    return None
+
+
+def r_ago(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"two days ago", "a couple of months ago", "a year earlier", "some days ago"."""
+    unit = grammar().units[m["unit"]]
+    singular = not m["unit"].endswith("s") or unit == "TS" and m["unit"] in ("second", "sec")
+    count = parse_count(m["num"]) if m["num"] else Count(1 if singular else None, 1 if singular else 2,
+                                                         1 if singular else 9, approx=not singular)
+    if count is None:
+        return None
+    direction = m["dir"]
+    sign = 1 if direction in ("later", "after", "hence", "from now", "on", "afterwards", "afterward",
+                              "later on", "after that", "thereafter") else -1
+    from_ref = direction not in ("ago", "back", "hence", "from now")
+    base = _base(ctx, unit, from_ref)
+    if base is None:
+        return _unanchored(None, UNIT_PRECISION.get(unit, "unknown"))
+    tense = "past" if sign < 0 else "future"
+    if count.n is None:
+        far, near = unit_period(shift(base, unit, sign * count.hi), unit), unit_period(shift(base, unit, sign * count.lo), unit)
+        lo, hi = (far.start, near.end) if sign < 0 else (near.start, far.end)
+        return Reading("PAST_REF" if sign < 0 else "FUTURE_REF", "unknown", approx=True,
+                       earliest=lo, latest=hi, tense=tense)
+    same_period = _year_shift_ref(ctx, from_ref)
+    if unit == "Y" and count.n == int(count.n) and same_period is not None:
+        reading = _dated(shift_years(same_period, int(sign * count.n)), ctx, approx=count.approx)
+        reading.tense, reading.comparison = tense, True
+        return reading
+    else:
+        target = unit_period(shift(base, unit, sign * count.n), unit)
+    reading = _dated(target, ctx, approx=count.approx)
+    reading.tense = tense
+    if count.approx:
+        ends = [unit_period(shift(base, unit, sign * k), unit) for k in (count.lo, count.hi)]
+        reading.earliest, reading.latest = min(p.start for p in ends), max(p.end for p in ends)
+    return reading
+
+
+def _year_shift_ref(ctx: Ctx, from_ref: bool) -> Optional[Period]:
+    """The period "a year earlier" shifts: the quarter (or month, season) the paragraph, else the
+    article, is talking about; None means a plain year shift."""
+    ref = ctx.ref or ctx.last_quarter
+    if ref is None:
+        return None
+    return ref if ref.precision in ("quarter", "month", "season") else None
+
+
+def r_year_ago_period(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the year-earlier quarter", "the same period last year", "the 1988 quarter": the period
+    under discussion, a year back (or in the year named)."""
+    what = m["what"]
+    current: Optional[Period] = ctx.last_quarter if what in ("quarter", "period") else None
+    if m.groupdict().get("ord"):
+        n = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3}.get(m["ord"], 4)
+        current = quarter_period(ctx.window[0].year, n) if ctx.window else None
+    if current is None and ctx.ref is not None and what == "period":
+        current = ctx.ref if ctx.ref.precision in ("quarter", "month", "season") else None
+    if m.groupdict().get("y"):
+        year = _year_of(m["y"], ctx)
+        if current is None:
+            return _dated(year_period(year), ctx, relative=False)
+        return _dated(shift_years(current, year - current.start.year), ctx)
+    if current is None:
+        if ctx.window is None:
+            return _unanchored(None, "year")
+        reading = _dated(year_period(ctx.window[0].year - 1), ctx)
+    else:
+        reading = _dated(shift_years(current, -1), ctx)
+    reading.comparison = True
+    return reading
+
+
+def r_rel_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"last week", "this month", "next year", "the previous day", "the past year" (P1Y)."""
+    g = grammar()
+    direction, counts_from = g.relatives[m["rel"]]
+    unit = g.units[m["unit"]]
+    if unit in ("WE", "SE"):
+        return None
+    if counts_from == "span" or unit.startswith("T"):
+        return _duration(duration_value(1, unit)) if direction <= 0 else None
+    base = _base(ctx, unit, counts_from == "ref")
+    if base is None:
+        return _unanchored(None, UNIT_PRECISION[unit])
+    if unit == "2W":
+        unit, direction = "W", direction * 2
+    return _dated(unit_period(shift(base, unit, direction), unit), ctx)
+
+
+def r_same_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the same day", "that week": the period of the reference date."""
+    unit = grammar().units[m["unit"]]
+    if unit.startswith("T") or unit in ("SE", "2W"):
+        return None
+    base = _base(ctx, unit, True)
+    return _dated(unit_period(base, unit), ctx) if base else _unanchored(None, UNIT_PRECISION[unit])
+
+
+def r_the_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the year", "the month", "the quarter": the current one, or the quarter last talked of."""
+    unit = grammar().units[m["unit"]]
+    if unit not in ("D", "W", "M", "Q", "Y", "E", "C", "HY") or m["unit"].endswith("s") and unit != "C":
+        return None
+    if unit == "D":
+        window = _ref_window(ctx)
+        return _dated(day_period(window[0] if window else ctx.day), ctx) if window or ctx.day else None
+    if unit == "Q" and ctx.last_quarter is not None:
+        return _dated(ctx.last_quarter, ctx)
+    base = _base(ctx, unit, False)
+    if base is None:
+        return _unanchored(None, UNIT_PRECISION[unit])
+    if unit == "Q" and ctx.tense == "past":
+        base = shift(base, "Q", -1)
+    return _dated(unit_period(base, unit), ctx)
+
+
+def r_unit_before(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the day before", "the week after": one unit before or after the reference date."""
+    unit = grammar().units[m["unit"]]
+    if unit.startswith("T") or unit == "SE":
+        return None
+    base = _base(ctx, unit, True)
+    if base is None:
+        return _unanchored(None, UNIT_PRECISION[unit])
+    sign = -1 if m["dir"] in ("before", "earlier", "prior") else 1
+    return _dated(unit_period(shift(base, unit, sign), unit), ctx)
+
+
+def r_span_n(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the past three years", "the next few days", "recent years": durations."""
+    count = parse_count(m["num"]) if m.groupdict().get("num") else Count(None, 2, 9, approx=True)
+    if count is None:
+        return None
+    return _duration(duration_value(count.n, grammar().units[m["unit"]]), approx=count.approx)
+
+
+def r_duration(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"three years", "two-hour", "an hour and a half", "several months"."""
+    count = parse_count(m["num"])
+    if count is None:
+        return None
+    n = count.n
+    if n is not None and (m["half"] or m["half2"]):
+        n += 0.5
+    return _duration(duration_value(n, grammar().units[m["unit"]]), approx=count.approx)
+
+
+def r_half_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    return _duration(duration_value(0.5, grammar().units[m["unit"]]))
+
+
+def r_bare_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"years" → PXY, "week" → P1W."""
+    word = m["unit"]
+    unit = grammar().units[word]
+    plural = word.endswith("s") and not word.endswith("ss") and unit != "TS" or word in ("centuries", "millennia")
+    return _duration(duration_value(None if plural or unit == "TS" and word.endswith("s") else 1, unit))
+
+
+def _clock_value(m: re.Match) -> Optional[str]:
+    """"3:30 pm" → "15:30", "noon" → "12:00", "15:00" → "15:00"."""
+    if m["cw"]:
+        return lexicon()["clock_words"][m["cw"]]
+    if m["h"]:
+        h, mi = int(m["h"]), int(m["mi"] or 0)
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if m["ap"] == "pm" else 0)
+    elif m["h2"]:
+        h, mi = int(m["h2"]), int(m["mi2"])
+    else:
+        word = m["h3"]
+        h, mi = (int(word) if word.isdigit() else int(lexicon()["numbers"].get(word, 0))), 0
+    if not (0 <= h <= 24 and 0 <= mi < 60):
+        return None
+    return f"{h:02d}:{mi:02d}"
+
+
+def _time_of_day(text: str) -> Optional[str]:
+    """The TIMEX3 time part of a clock time or part of day: "T15:00", "TMO"; else None."""
+    g = grammar()
+    m = g.clock.fullmatch(text)
+    if m:
+        value = _clock_value(m)
+        return f"T{value}" if value else None
+    core = text
+    while core not in g.parts:
+        rest = re.sub(r"^(?:the|this|that|early|late|mid|middle of the|the middle of the) ", "", core)
+        if rest == core:
+            return None
+        core = rest
+    return f"T{g.parts[core]}"
+
+
+def r_time_of_day(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """A clock time or part of day alone: on the article date."""
+    tod = _time_of_day(m.group(0))
+    if tod is None:
+        return None
+    window = _ref_window(ctx)
+    if window is not None:
+        return Reading(window[0].isoformat() + tod, "day", type="TIME", period=day_period(window[0]))
+    if ctx.day is None:
+        return _unanchored(None, "day", "TIME")
+    return Reading(ctx.day.isoformat() + tod, "day", type="TIME", period=day_period(ctx.day),
+                   from_anchor_day=True)
+
+
+# Each rule: a template (<NAME> is a lexicon alternation) matched against the whole cleaned
+# expression, and its handler. Order matters: the first rule whose handler gives a reading wins.
+_RULES: tuple[tuple[str, Handler], ...] = (
+    (r"(?P<y>\d{4})-(?P<m>\d\d)(?:-(?P<d>\d\d)(?: ?t(?P<hh>\d\d):(?P<mm>\d\d)(?::\d\d)?)?)?", r_iso),
+    (r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)", r_numeric),
+    (r"(?:(?:<REL>) )?(?:(?P<wd><WD>) )?(?:the )?(?P<mon><MONTH>) (?:the )?(?P<d><DAY>)(?: (?:of )?(?P<y><YEAR>))?", r_month_day),
+    (r"(?:(?:<REL>) )?(?:(?P<wd><WD>) )?(?:the )?(?P<d><DAY>) (?:of |day of )?(?P<mon><MONTH>)(?: (?P<y><YEAR>))?", r_month_day),
+    (r"(?:the )?(?:month of )?(?P<mon><MONTH>) (?:of )?(?P<y><YEAR>)", r_month_year),
+    (r"(?:the )?(?:month of )?(?P<mon><MONTH>) (?:of )?(?P<yrel>this|last|next|the previous|the following) year", r_month_year),
+    (r"(?:(?P<rel><REL>|early|late|mid) )?(?:the month of )?(?P<mon><MONTH>)", r_month),
+    (r"(?:every|each) (?P<mon><MONTH>)", r_set_month),
+    (r"(?:the )?(?:(?:fiscal|financial|calendar|fy|model|budget|school|academic|crop|tax)(?: year)? )?"
+     r"(?:the )?(?:year )?(?P<y><YEAR>)(?: (?:fiscal |financial |calendar )?year)?", r_year),
+    (r"fy ?(?P<y>\d\d|\d{4})", lambda m, c: r_year_short(m, c)),
+    (r"(?:the )?(?:(?P<dec>\d{3}0) ?'?s|'?(?P<dd>\d0) ?'?s|(?P<w><TENS>))", r_decade),
+    (r"(?:the )?(?P<c><ORD>) century", r_century),
+    (r"(?:the )?(?:(?:fiscal|calendar) )?(?:year )?(?P<ord><ORDQ>) (?:(?:fiscal|calendar) )?(?:year )?"
+     r"(?P<unit>quarters|quarter|halves|half year|half)(?: of (?:the )?(?:(?:fiscal|calendar) )?(?:year )?"
+     r"(?:(?P<y><YEAR>)|(?P<yrel>this|next|last|the) (?:fiscal |calendar )?year))?", r_quarter),
+    (r"(?:the )?(?:(?:fiscal|calendar) )?(?:(?P<y><YEAR>)|(?P<yrel>this|next|last) (?:fiscal )?year) "
+     r"(?:fiscal )?(?P<ord><ORDQ>) (?:fiscal )?(?P<unit>quarter|half)", r_quarter),
+    (r"(?:the )?(?:q(?P<q>[1-4])|(?P<q2>[1-4])q)(?: (?P<y><YEAR>))?", lambda m, c: r_quarter_code(_q2(m), c)),
+    (r"(?:(?P<rel><REL>|early|late|mid) )?(?:the )?(?P<s><SEASON>)(?: (?:of )?(?P<y><YEAR>))?", r_season),
+    (r"(?P<y><YEAR>) (?P<s><SEASON>)", r_season),
+    (r"(?:the )?(?:past |last |every |each )?(?:\w+ )?(?P<s><SEASON>)(?P<plural>s)", r_season),
+    (r"(?:the )?(?:(?P<rel><REL>) )?weekend", r_weekend),
+    (r"(?:(?P<rel><REL>) )?(?P<h><HOL>)(?: (?P<y><YEAR>))?", r_holiday),
+    (r"(?:(?P<rel><REL>|on|early|late) )?(?P<wd><WD>)(?: (?:of )?(?P<wrel>last|next|this|the previous|the following) week)?", r_weekday),
+    (r"(?:every |each |on )?(?P<wd><WD>)s(?: (?P<part>mornings|afternoons|evenings|nights))?", r_set_weekday),
+    (r"(?:every |each |on )?(?P<wd><WD>) (?P<part>mornings|afternoons|evenings|nights)", r_set_weekday),
+    (r"(?:every|each) (?P<wd><WD>)(?: (?P<part><PART>))?", r_set_weekday),
+    (r"(?:every|each) (?P<part><PART>)", r_set_part),
+    (r"(?:every|each|per) (?:(?P<num><NUM>) )?(?P<unit><UNIT>)", r_set_unit),
+    (r"(?:once|twice|thrice|<NUM> times) (?:a|an|per|every|each) (?P<unit><UNIT>)", r_set_unit),
+    (r"(?:the )?(?:year ago|year earlier|prior year|previous year|last year|a year ago|a year earlier)"
+     r"(?: (?:fiscal )?(?P<ord><ORDQ>))? (?P<what>quarter|period|month|half|week|season)", r_year_ago_period),
+    (r"(?:the )?(?:same|corresponding|comparable|like|year ago|year earlier) (?P<what>quarter|period|month|half|week)"
+     r" (?:of |in )?(?:a year ago|a year earlier|last year|the previous year|the prior year|the year before)", r_year_ago_period),
+    (r"(?:the )?(?P<y><YEAR>) (?:fiscal )?(?P<what>quarter|period|half)", r_year_ago_period),
+    (r"future (?P<unit>\w+s)", lambda m, c: _ref_reading("FUTURE_REF", c) if m["unit"] in grammar().units else None),
+    (r"(?P<num><NUM>)? ?(?P<unit><UNIT>)(?: or so)? (?P<dir>ago|earlier|before|later|after|hence|from now|back|"
+     r"previously|prior|on|afterwards|afterward|later on|after that|thereafter|before that)", r_ago),
+    (r"(?:the )?(?P<rel>past|last|next|coming|previous|following|first|final|recent|ensuing|preceding|"
+     r"prior|initial|remaining|latest|upcoming|succeeding|subsequent|other) (?P<num><NUM>) "
+     r"(?:(?:calendar|business|working|full|straight|consecutive|trading) )?(?P<unit><UNIT>)", r_span_n),
+    (r"(?:the )?(?:(?P<past>recent|more recent)|(?P<future>coming|upcoming)) (?P<unit>\w+s)",
+     lambda m, c: _ref_reading("PAST_REF" if m["past"] else "FUTURE_REF", c) if m["unit"] in grammar().units else None),
+    (r"(?:the )?(?:recent|coming|past|last|next|previous|ensuing|following|upcoming|remaining|early|first|"
+     r"final|intervening) (?P<unit>(?:\w+s))", lambda m, c: r_span_n(m, c) if m["unit"] in grammar().units else None),
+    (r"(?:the )?(?P<unit>\w+s) (?:ahead|to come|that followed|since)", lambda m, c: r_span_n(m, c) if m["unit"] in grammar().units else None),
+    (r"(?P<rel><REL>) (?:(?:fiscal|calendar) )?(?P<unit><UNIT>)", r_rel_unit),
+    (r"(?:the )?(?:same|that|this very|that very|this same) (?P<unit><UNIT>)", r_same_unit),
+    (r"the (?:(?:fiscal|calendar|current) )?(?P<unit><UNIT>)", r_the_unit),
+    (r"(?:the )?(?:fiscal |calendar )?year end", lambda m, c: r_the_unit(re.fullmatch(r"(?P<unit>year)", "year"), c)),
+    (r"the (?P<unit><UNIT>) (?P<dir>before|after|earlier|later|prior)", r_unit_before),
+    (r"half (?:a|an) (?P<unit><UNIT>)", r_half_unit),
+    (r"(?:the )?(?P<num><NUM>)(?P<half> and a half)? (?:(?:calendar|business|working|full|straight|"
+     r"consecutive|more|additional|long|odd|trading) )?(?P<unit><UNIT>)(?P<half2> and a half)?"
+     r"(?: (?:long|running|straight|in a row|more))?", r_duration),
+    (r"(?:the )?(?P<unit><UNIT>)", r_bare_unit),
+    (r".+", r_time_of_day),
+)
+
+
+def _q2(m: re.Match) -> re.Match:
+    """Quarter codes written "3q": read as "q3"."""
+    return m if m["q"] else re.fullmatch(r"q(?P<q>[1-4])(?: (?P<y>.+))?", f"q{m['q2']}" + (f" {m['y']}" if m["y"] else ""))  # type: ignore[return-value]
+
+
+def r_year_short(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    text = m["y"]
+    year = int(text) if len(text) == 4 else _year_of("'" + text, ctx)
+    return _dated(year_period(year), ctx, relative=False)
+
+
+# --------------------------------------------------------------------------- reading an expression
+
+def _lookup(t: str, ctx: Ctx) -> Optional[Reading]:
+    """Whole-expression words: "now", "recently", "yesterday", "tonight", "weekly", "a while"."""
+    g = grammar()
+    if t in g.refs:
+        return _ref_reading(g.refs[t], ctx)
+    if t in g.deictic:
+        offset, part = g.deictic[t]
+        if t == "overnight" and ctx.tense == "past":
+            offset = -1
+        if ctx.day is None:
+            return _unanchored(None, "day", "TIME" if part else "DATE")
+        d = ctx.day + timedelta(days=offset)
+        return Reading(d.isoformat() + (f"T{part}" if part else ""), "day", type="TIME" if part else "DATE",
+                       period=day_period(d))
+    if t in g.set_words:
+        return _set(g.set_words[t])
+    if t in g.vague_durations:
+        return _duration("PXX", approx=True)
+    return None
+
+
+def _rules(t: str, ctx: Ctx) -> Optional[Reading]:
+    if len(t) > 80 or not t:
+        return None
+    found = _lookup(t, ctx)
+    if found is not None:
+        return found
+    for pattern, handler in grammar().rules:
+        m = pattern.fullmatch(t)
+        if m is not None:
+            reading = handler(m, ctx)
+            if reading is not None:
+                return reading
+    return None
+
+
+def _combined(t: str, ctx: Ctx) -> Optional[Reading]:
+    """A day with a time of day: "Tuesday morning", "3 pm yesterday", "noon on March 3"."""
+    if not grammar().tod_hint.search(t):
+        return None
+    words = t.split()
+    for i in range(1, len(words)):
+        left, right = " ".join(words[:i]), " ".join(words[i:])
+        for tod_text, day_text in ((left, right), (right, left)):
+            day_text = re.sub(r"^(?:on|of|at|in the|in) |(?: at| on| in the| of)$", "", day_text)
+            tod = _time_of_day(tod_text)
+            if tod is None:
+                continue
+            day = _rules(day_text, ctx)
+            if day is not None and day.value and day.precision == "day" and "T" not in day.value:
+                day.value, day.type = day.value + tod, "TIME"
+                return day
+    return None
+
+
+def _strip(t: str) -> tuple[str, bool]:
+    """Remove one leading or trailing modifier ("about", "the end of", "or so"): (rest, approx)."""
+    g = grammar()
+    m = g.modifiers.match(t)
+    if m:
+        word = m.group(0)[len(m["the"] or ""):].strip()
+        return (m["the"] or "") + t[m.end():], word in g.approx_mods
+    m = g.trailing.search(t)
+    if m:
+        return t[:m.start()], True
+    return t, False
+
+
+def read(t: str, ctx: Ctx) -> Optional[Reading]:
+    """The reading of a cleaned expression, trying it as it is, as a day with a time of day, and
+    with its modifiers removed one by one; None if it is not a time expression."""
+    if grammar().age.fullmatch(t):
+        return None
+    approx = False
+    for _ in range(6):
+        reading = _rules(t, ctx) or _combined(t, ctx)
+        if reading is not None:
+            reading.approx = reading.approx or approx
+            return reading
+        rest, was_approx = _strip(t)
+        if rest == t or not rest:
+            return None
+        t, approx = rest, approx or was_approx
+    return None
+
+
+def _to_mention(text: str, start: int, end: int, r: Reading) -> TimeMention:
+    return TimeMention(text=text, start=start, end=end, value=r.value, precision=r.precision,
+                       type=r.type, approx=r.approx, anchored=r.anchored, tense=r.tense,
+                       earliest=r.earliest.isoformat() if r.earliest else None,
+                       latest=r.latest.isoformat() if r.latest else None)
+
+
+def _safe_read(text: str, ctx: Ctx) -> Optional[Reading]:
+    try:
+        return read(clean(text), ctx)
+    except (ValueError, OverflowError, KeyError, TypeError, IndexError) as exc:
+        log.debug("cannot normalise %r: %s", text, exc)
+        return None
+
+
+def normalise(text: str, anchor: str | None, tense: str | None = None) -> TimeMention | None:
+    """The TIMEX3 reading of the time expression ``text`` (just the expression) written on the
+    article date ``anchor`` ("YYYY-MM-DD", "YYYY-MM" or None) in a clause of ``tense``
+    (past|future|present|None); None when ``text`` is not a time expression.
+
+    >>> normalise("last week", "2017-01-20").value
+    '2017-W02'
+    """
+    ctx = replace(parse_anchor(anchor), tense=tense)
+    reading = _safe_read(text, ctx)
+    return None if reading is None else _to_mention(text, 0, len(text), reading)
+
+
+# --------------------------------------------------------------------------- tense of the clause
+
+def _cues(kind: str) -> frozenset[str]:
+    return frozenset(lexicon()["tense_cues"][kind])
+
+
+def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
+    """Past, future or present of a verb from its auxiliaries and tag; None when it has no tense
+    of its own (a gerund; an infinitive whose governing verb does not settle it)."""
+    auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    words = {a.lower_ for a in auxes}
+    if words & _cues("future_aux") or words & _cues("modal_aux"):
+        return "past" if "have" in words else "future"
+    if "to" in words or verb.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
+        head = verb.head
+        if head is not verb and head.pos_ in ("VERB", "AUX"):
+            if head.lemma_.lower() in _cues("future_verbs"):
+                return "future"
+            return verb_tense(head, depth + 1) if depth < 2 else None
+        return None
+    for aux in auxes:
+        if aux.lemma_ == "have" or aux.tag_ == "VBD":
+            return "past"
+        if aux.tag_ in ("VBZ", "VBP"):
+            return "present"
+    if verb.tag_ in ("VBD", "VBN"):
+        return "past"
+    if verb.tag_ in ("VBZ", "VBP"):
+        return "present"
+    return None
+
+
+def _cue_tense(span: Span) -> Optional[str]:
+    """A word just before the expression or on the noun it modifies that places it ahead
+    ("ahead of party's January 21 rally", "the upcoming March 3 vote") or behind ("since")."""
+    doc = span.doc
+    lo = max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - 4)
+    before = " " + " ".join(t.lower_ for t in doc[lo:span.start]) + " "
+    for kind in ("future", "past"):
+        if any(f" {cue} " in before for cue in _cues(kind)):
+            return kind
+    head = span.root.head
+    if head is not span.root and head.pos_ in ("NOUN", "PROPN") and not span.start <= head.i < span.end:
+        mods = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound", "advmod")}
+        for kind in ("future", "past"):
+            if mods & _cues(kind):
+                return kind
+    return None
+
+
+def clause_tense(span: Span) -> Optional[str]:
+    """The tense that places ``span`` in time: cue words, else the tense of the first verb up
+    its chain of syntactic heads; None when there is no such verb or it has no tense."""
+    if not span.doc.has_annotation("DEP"):
+        return None
+    cue = _cue_tense(span)
+    if cue:
+        return cue
+    tok = span.root
+    for _ in range(12):
+        if tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") and not span.start <= tok.i < span.end:
+            return verb_tense(tok)
+    return None
+
+
+# --------------------------------------------------------------------------- detection
+
+_LEAD_DROP = frozenset({"in", "on", "at", "for", "since", "until", "till", "from", "during", "by", "of",
+                        "to", "through", "throughout", "within", "between", "after", "before", "and",
+                        "or", "as", "than", "'s", "’s", "into", "per", "with"})
+_TRAIL_DROP = frozenset({"'s", "’s", "and", "or", "to", "of", "on", "in", "at", "from", "'", "’"})
+_SPLIT_AT = frozenset({"on", "to", "through", "until", "till", "and", "-", "–", "or", "from", "between",
+                       "ended", "ending", "ends", "of"})
+_PARAGRAPH = re.compile(r"\n\s*\n")
+_NUM_RAW = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a couple of|a few|few|several|some|many)"
+
+
+def _raw_phrase(phrase: str) -> str:
+    """A regex for a lexicon phrase in running text ("new year day" also matches "New Year's Day")."""
+    words = [re.escape(w) for w in phrase.replace("-", " ").split()]
+    return r"[\s-]+".join(w + r"(?:['’]s|['’])?" for w in words)
+
+
+@lru_cache(maxsize=1)
+def detectors() -> tuple[re.Pattern, re.Pattern]:
+    """Patterns for what the statistical NER misses: (case-insensitive, capitalised names)."""
+    lex = lexicon()
+    units = _alt(lex["units"])
+    words = _alt(lex["detect"]["phrases"])
+    anywhere = re.compile(
+        rf"\b(?:{_NUM_RAW}[\s-]+)?(?:{units})\s+(?:ago|earlier|later)\b"
+        rf"|\b\d{{1,2}}(?::\d\d)?\s?[ap]\.?\s?m\b\.?|\b(?:noon|midnight)\b"
+        rf"|\b(?:{words})\b", re.IGNORECASE)
+    full_days = [w for w in lex["weekdays"] if len(w) > 4]
+    holidays = [*lex["holidays_fixed"], *lex["holidays_weekday"], *lex["holidays_easter"],
+                *lex["holidays_movable"]["names"]]
+    capitalised = re.compile(
+        rf"\b(?:{'|'.join(w.capitalize() for w in full_days)})s?\b"
+        rf"|\b(?:{'|'.join(sorted((_raw_phrase(h) for h in holidays), key=len, reverse=True))})\b",
+        re.IGNORECASE)
+    return anywhere, capitalised
+
+
+def _pattern_spans(doc: Doc) -> list[tuple[int, int]]:
+    anywhere, capitalised = detectors()
+    spans = [(m.start(), m.end()) for m in anywhere.finditer(doc.text)]
+    spans += [(m.start(), m.end()) for m in capitalised.finditer(doc.text) if doc.text[m.start()].isupper()]
+    return spans
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds without leading prepositions and trailing punctuation or "'s"."""
+    while start < end and (doc[start].lower_ in _LEAD_DROP or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].lower_ in _TRAIL_DROP or doc[end - 1].is_punct and doc[end - 1].text != "."
+                           or doc[end - 1].is_space):
+        end -= 1
+    return start, end
+
+
+def _time_word(tok: Token) -> bool:
+    g = grammar()
+    word = tok.lower_
+    return (word in g.units or word in g.parts or word in g.seasons or word.rstrip("s") in g.weekdays
+            or word.rstrip(".") in g.months)
+
+
+def _extend(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Take back words the NER left out: "This" of "This year's", "earlier" of "a year earlier"."""
+    left, right = _cues_list("extend_left"), _cues_list("extend_right")
+    if start < end and _time_word(doc[start]):
+        while start > 0 and doc[start - 1].lower_ in left and doc[start - 1].lower_ != doc[start].lower_:
+            start -= 1
+    if start < end and end < len(doc) and doc[end].lower_ in right and _time_word(doc[end - 1]):
+        end += 1
+    return start, end
+
+
+def _cues_list(name: str) -> frozenset[str]:
+    return frozenset(lexicon()["detect"][name])
+
+
+def _splits_here(word: str, a: Reading, b: Reading) -> bool:
+    """Whether two readable halves joined by ``word`` are two expressions."""
+    if word in ("ended", "ending", "ends", "end"):
+        return True
+    if word == "of":
+        return a.type == "DURATION" and b.type != "DURATION"
+    return a.type != "DURATION" and b.type != "DURATION" and bool(a.value and b.value)
+
+
+def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
+    """An entity that holds two expressions ("the wee hours on Wednesday", "Jan. 1 to March 31",
+    "the six months ended Oct. 1") split at the word joining them, when both halves read."""
+    for k in range(start + 1, end - 1):
+        if doc[k].lower_ not in _SPLIT_AT:
+            continue
+        left, right = _trim(doc, start, k), _trim(doc, k + 1, end)
+        if left[0] >= left[1] or right[0] >= right[1]:
+            continue
+        a = _safe_read(doc[left[0]:left[1]].text, ctx)
+        b = _safe_read(doc[right[0]:right[1]].text, ctx)
+        if a and b and _splits_here(doc[k].lower_, a, b):
+            return [left, *_split(doc, right[0], right[1], ctx)]
+    return [(start, end)]
+
+
+def _readable(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
+    """The span shrunk from the left ("its fourth quarter", "both 1990") or the right until it
+    reads as a time expression; unchanged when no shorter span reads."""
+    if _safe_read(doc[start:end].text, ctx) is not None:
+        return start, end
+    for s in range(start + 1, min(end, start + 4)):
+        if _safe_read(doc[s:end].text, ctx) is not None:
+            return s, end
+    for e in range(end - 1, max(start, end - 4), -1):
+        if _safe_read(doc[start:e].text, ctx) is not None:
+            return start, e
+    return start, end
+
+
+def _entity_spans(doc: Doc, ent: Span, ctx: Ctx) -> list[tuple[int, int]]:
+    """Token spans of the time expressions in one NER entity, boundaries fixed."""
+    start, end = _trim(doc, ent.start, ent.end)
+    if start >= end:
+        return []
+    spans = []
+    for s, e in _split(doc, start, end, ctx):
+        s, e = _readable(doc, s, e, ctx)
+        spans.append(_extend(doc, s, e))
+    return spans
+
+
+def candidate_spans(doc: Doc, ctx: Ctx) -> list[tuple[int, int]]:
+    """Character spans of likely time expressions: fixed NER entities and pattern matches,
+    overlaps resolved in favour of the longer span, in text order."""
+    found: list[tuple[int, int]] = []
+    for ent in doc.ents:
+        if ent.label_ in ENT_LABELS:
+            found += [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in _entity_spans(doc, ent, ctx)]
+    for s, e in _pattern_spans(doc):
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None:
+            s, e = _trim(doc, span.start, span.end)
+            if s < e:
+                found.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1])))
+    kept: list[tuple[int, int]] = []
+    for s, e in sorted(set(found), key=lambda se: (se[0] - se[1], se[0])):
+        if all(e <= ks or s >= ke for ks, ke in kept):
+            kept.append((s, e))
+    return sorted(kept)
+
+
+def _keep(span: Span, reading: Reading) -> bool:
+    """Drop words that look like time words but are not expressions here ("quarterly report")."""
+    if len(span) == 1 and reading.type == "SET" and span[0].pos_ == "ADJ":
+        return False
+    return True
+
+
+def _attach_times_of_day(text: str, found: list[tuple[int, int, Reading]]) -> None:
+    """"the wee hours on Wednesday", "Tuesday at 3 p.m.": a time of day put on the article date
+    by default takes the day of the expression right next to it."""
+    for i, (s, e, r) in enumerate(found):
+        if not r.from_anchor_day or r.value is None:
+            continue
+        tod = r.value[10:]
+        for j, gap in ((i + 1, text[e:found[i + 1][0]] if i + 1 < len(found) else None),
+                       (i - 1, text[found[i - 1][1]:s] if i > 0 else None)):
+            other = found[j][2] if gap is not None else None
+            if other and other.precision == "day" and other.value and "T" not in other.value \
+                    and re.fullmatch(r"\s*(?:on|of|at|in the|,)?\s*", gap):
+                r.value, r.from_anchor_day = other.value + tod, False
+                r.period, r.tense = other.period, other.tense
+                break
+
+
+def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
+    """Every time expression in ``doc`` with its TIMEX3 value, anchored to ``article_date``
+    ("YYYY-MM-DD", "YYYY-MM" or None), sorted by start."""
+    base = parse_anchor(article_date)
+    found: list[tuple[int, int, Reading]] = []
+    ref: Optional[Period] = None
+    last_quarter: Optional[Period] = None
+    prev_end = 0
+    for start, end in candidate_spans(doc, base):
+        if _PARAGRAPH.search(doc.text, prev_end, start):
+            ref = None
+        span = doc.char_span(start, end, alignment_mode="expand")
+        ctx = replace(base, ref=ref, tense=clause_tense(span), last_quarter=last_quarter)
+        reading = _safe_read(doc.text[start:end], ctx)
+        if reading is None or not _keep(span, reading):
+            continue
+        found.append((start, end, reading))
+        prev_end = end
+        if reading.period is not None and reading.type in ("DATE", "TIME") and not reading.from_anchor_day \
+                and not reading.comparison:
+            ref = reading.period
+            if reading.period.value[4:6] == "-Q":
+                last_quarter = reading.period
+    _attach_times_of_day(doc.text, found)
+    return [_to_mention(doc.text[s:e], s, e, r) for s, e, r in found]
+
+
+def time_mention_for_span(doc: Doc, start_char: int, end_char: int) -> TimeMention | None:
+    """The mention in ``doc._.times`` that covers the character span (one containing it, else
+    the first overlapping it), or None."""
+    times = doc._.times or []
+    for t in times:
+        if t.start <= start_char and end_char <= t.end:
+            return t
+    return next((t for t in times if t.start < end_char and start_char < t.end), None)
+
+
+@Language.factory("newsevents_times", requires=["doc.ents"], assigns=["doc._.times"])
+def make_times(nlp: Language, name: str) -> Callable[[Doc], Doc]:
+    """The times stage as a pipeline component: sets ``doc._.times``."""
+    def times_component(doc: Doc) -> Doc:
+        article = doc._.article
+        doc._.times = find_times(doc, article.date if article else None)
+        return doc
+    return times_component

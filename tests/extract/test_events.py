@@ -1,0 +1,93 @@
+"""Stage 7: triggers, types, arguments, counts, harm, merging and salience (invented articles)."""
+
+import pytest
+
+from newsevents import extract
+
+
+def _events(text, date="2021-03-12"):
+    return extract(text, date=date).events
+
+
+def _one(events, type_):
+    found = [e for e in events if e.type == type_]
+    assert found, [(e.type, e.trigger.text) for e in events]
+    return found[0]
+
+
+def test_passive_pickup_with_agent_date_and_companions():
+    ev = _events("Imran Sheikh was picked up by security personnel on Tuesday from Saddar "
+                 "along with two other activists.")
+    e = _one(ev, "ABDUCT_DISSAP")
+    assert [t.name for t in e.targets if t.kind == "person"] == ["Imran Sheikh"]
+    assert e.agents[0].kind == "state_forces"
+    assert e.date.value == "2021-03-09" and e.date.text == "Tuesday"
+    assert (e.count.min, e.count.max) == (3, 3)
+
+
+def test_active_voice_and_coordinated_names():
+    ev = _events("Police arrested two students Kamran and Usman near the university on Monday.")
+    e = _one(ev, "ARREST")
+    assert {t.name for t in e.targets if t.name} >= {"Kamran", "Usman"}
+    assert e.agents[0].kind == "police"
+    assert (e.count.min, e.count.max) == (2, 2)
+
+
+def test_event_without_named_actor_is_still_an_event():
+    e = _one(_events("Four people were arrested in the raid on Sunday."), "ARREST")
+    assert (e.count.min, e.count.max) == (4, 4)
+    assert e.agents == []
+
+
+def test_fatalities_and_injuries_are_separate():
+    ev = _events("Gunmen attacked a bus on Friday, killing 6 civilians, including 2 women, "
+                 "and injuring at least 11 others.")
+    e = _one(ev, "ATTACK")
+    assert e.fatalities.min == 6
+    assert e.injuries.min == 11
+
+
+def test_one_sentence_two_events():
+    ev = _events("Police detained Ali Raza on Monday and released Farooq Ahmed on Wednesday.")
+    assert _one(ev, "ARREST").targets[0].name == "Ali Raza"
+    assert _one(ev, "RELEASE").targets[0].name == "Farooq Ahmed"
+
+
+def test_same_event_mentioned_twice_is_one_record():
+    ev = _events("Unidentified men abducted journalist Sana Mir on Monday. "
+                 "She is still missing, her family said.")
+    abducts = [e for e in ev if e.type == "ABDUCT_DISSAP"]
+    assert len(abducts) == 1
+    assert abducts[0].mentions, "the second mention is kept as a span"
+
+
+def test_offsets_point_at_the_text():
+    text = "Soldiers shot dead three villagers in Kupwara on Saturday."
+    res = extract(text, date="2021-03-14")
+    e = res.events[0]
+    body = res.article.text
+    assert body[e.trigger.start:e.trigger.end] == e.trigger.text
+    assert body[e.sentence.start:e.sentence.end].startswith("Soldiers")
+    for a in e.agents + e.targets:
+        assert body[a.start:a.end] == a.text
+
+
+@pytest.mark.parametrize("text, type_", [
+    ("Thousands of teachers protested outside parliament on Monday.", "PEACE_PROTEST"),
+    ("Rebels and soldiers clashed near the border on Monday.", "ARMED_CLASH"),
+    ("A roadside bomb exploded near a checkpoint on Monday.", "REM_EXPLOS"),
+    ("A suicide bomber blew himself up at a mosque on Monday.", "SUIC_BOMB"),
+    ("An airstrike hit a market on Monday.", "AIR_STRIKE"),
+    ("The two sides signed a ceasefire agreement on Monday.", "AGREEMENT"),
+    ("A mob lynched a man accused of theft on Monday.", "MOB_VIOL"),
+    ("Rioters torched shops in the old city on Monday.", "PROPERTY_DISTRUCT"),
+    ("A 6.1 magnitude earthquake struck the region on Monday.", "NATURAL_DISASTER"),
+])
+def test_types_across_the_taxonomy(text, type_):
+    assert _events(text)[0].type == type_
+
+
+def test_main_event_first():
+    ev = _events("The opposition has long complained about harassment. On Tuesday night, police "
+                 "arrested opposition leader Amina Yusuf at her home in Kano, her party said.")
+    assert ev[0].type == "ARREST" and ev[0].targets[0].name == "Amina Yusuf"

@@ -16,7 +16,7 @@ DOCS = (ROOT / "README.md").read_text("utf-8") + "".join(
 def _commands(group: click.Group, prefix: str = ""):
     for name, cmd in group.commands.items():
         full = f"{prefix} {name}".strip()
-        if isinstance(cmd, click.Group):
+        if hasattr(cmd, "commands"):
             yield from _commands(cmd, full)
         else:
             yield full, cmd

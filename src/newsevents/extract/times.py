@@ -687,10 +687,21 @@ def r_quarter(m: re.Match, ctx: Ctx) -> Optional[Reading]:
         return _dated(_part_period(year, unit, n), ctx, relative=not m["y"])
     if ctx.window is None:
         return _unanchored(f"XXXX-{'Q' if unit == 'Q' else 'H'}{n}", "quarter")
-    cands = [_part_period(y, unit, n) for y in _years(ctx)]
-    if ctx.tense not in ("past", "future"):
-        return _dated(_part_period(ctx.window[0].year, unit, n), ctx)
-    return _dated(choose(cands, ctx), ctx)
+    return _dated(_quarter_by_tense([_part_period(y, unit, n) for y in _years(ctx)], ctx), ctx)
+
+
+def _quarter_by_tense(cands: list[Period], ctx: Ctx) -> Period:
+    """The year of "the first quarter": past → the latest begun by the anchor, future → the
+    earliest not ended a quarter before it (results of a just-ended quarter are still to come),
+    otherwise the anchor's year."""
+    a0, a1 = ctx.window  # type: ignore[misc]
+    if ctx.tense == "past":
+        begun = [p for p in cands if p.start <= a1]
+        return max(begun, key=lambda p: p.start) if begun else cands[0]
+    if ctx.tense == "future":
+        pending = [p for p in cands if p.end >= a0 - timedelta(days=NEAR_DAYS)]
+        return min(pending, key=lambda p: p.start) if pending else cands[-1]
+    return next(p for p in cands if p.start.year == a0.year)
 
 
 def _relative_year(m: re.Match, ctx: Ctx) -> Optional[int]:
@@ -944,9 +955,15 @@ def r_duration(m: re.Match, ctx: Ctx) -> Optional[Reading]:
     if count is None:
         return None
     n = count.n
-    if n is not None and (m["half"] or m["half2"]):
+    if n is not None and (m.groupdict().get("half") or m.groupdict().get("half2")):
         n += 0.5
     return _duration(duration_value(n, grammar().units[m["unit"]]), approx=count.approx)
+
+
+def _approx(reading: Optional[Reading]) -> Optional[Reading]:
+    if reading is not None:
+        reading.approx = True
+    return reading
 
 
 def r_half_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
@@ -1046,11 +1063,13 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"(?:once|twice|thrice|<NUM> times) (?:a|an|per|every|each) (?P<unit><UNIT>)", r_set_unit),
     (r"(?:the )?(?:year ago|year earlier|prior year|previous year|last year|a year ago|a year earlier)"
      r"(?: (?:fiscal )?(?P<ord><ORDQ>))? (?P<what>quarter|period|month|half|week|season)", r_year_ago_period),
+    (r"(?:the )?(?P<what>quarter|period) (?:a year ago|a year earlier|last year)", r_year_ago_period),
     (r"(?:the )?(?:same|corresponding|comparable|like|year ago|year earlier) (?P<what>quarter|period|month|half|week)"
      r" (?:of |in )?(?:a year ago|a year earlier|last year|the previous year|the prior year|the year before)", r_year_ago_period),
     (r"(?:the )?(?P<y><YEAR>) (?:fiscal )?(?P<what>quarter|period|half)", r_year_ago_period),
     (r"future (?P<unit>\w+s)", lambda m, c: _ref_reading("FUTURE_REF", c) if m["unit"] in grammar().units else None),
-    (r"(?P<num><NUM>)? ?(?P<unit><UNIT>)(?: or so)? (?P<dir>ago|earlier|before|later|after|hence|from now|back|"
+    (r"(?P<num><NUM>) (?:to|or) <NUM> (?P<unit><UNIT>)", lambda m, c: _approx(r_duration(m, c))),
+    (r"(?:the )?(?P<num><NUM>)? ?(?P<unit><UNIT>)(?: or so)? (?P<dir>ago|earlier|before|later|after|hence|from now|back|"
      r"previously|prior|on|afterwards|afterward|later on|after that|thereafter|before that)", r_ago),
     (r"(?:the )?(?P<rel>past|last|next|coming|previous|following|first|final|recent|ensuing|preceding|"
      r"prior|initial|remaining|latest|upcoming|succeeding|subsequent|other) (?P<num><NUM>) "
@@ -1331,13 +1350,19 @@ def _time_word(tok: Token) -> bool:
             or word.rstrip(".") in g.months)
 
 
-def _extend(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Take back words the NER left out: "This" of "This year's", "earlier" of "a year earlier"."""
+def _extend(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
+    """Take back words the NER left out when the longer span still reads: "This" of "This
+    year's", "earlier" of "a year earlier", "period" of "the year-ago period"."""
     left, right = _cues_list("extend_left"), _cues_list("extend_right")
     if start < end and _time_word(doc[start]):
-        while start > 0 and doc[start - 1].lower_ in left and doc[start - 1].lower_ != doc[start].lower_:
-            start -= 1
-    if start < end and end < len(doc) and doc[end].lower_ in right and _time_word(doc[end - 1]):
+        s = start
+        while s > 0 and doc[s - 1].lower_ in left and doc[s - 1].lower_ != doc[s].lower_ and start - s < 2:
+            s -= 1
+            if _safe_read(doc[s:end].text, ctx) is not None:
+                start = s
+    if start < end and end < len(doc) and doc[end].lower_ in right \
+            and (_time_word(doc[end - 1]) or doc[end - 1].lower_ in right) \
+            and _safe_read(doc[start:end + 1].text, ctx) is not None:
         end += 1
     return start, end
 
@@ -1364,6 +1389,7 @@ def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
         left, right = _trim(doc, start, k), _trim(doc, k + 1, end)
         if left[0] >= left[1] or right[0] >= right[1]:
             continue
+        left, right = _readable(doc, *left, ctx), _readable(doc, *right, ctx)
         a = _safe_read(doc[left[0]:left[1]].text, ctx)
         b = _safe_read(doc[right[0]:right[1]].text, ctx)
         if a and b and _splits_here(doc[k].lower_, a, b):
@@ -1377,23 +1403,33 @@ def _readable(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
     if _safe_read(doc[start:end].text, ctx) is not None:
         return start, end
     for s in range(start + 1, min(end, start + 4)):
+        if not _droppable(doc[s - 1]):
+            break
         if _safe_read(doc[s:end].text, ctx) is not None:
             return s, end
     for e in range(end - 1, max(start, end - 4), -1):
+        if not _droppable(doc[e]) or not doc[e - 1].whitespace_:
+            break
         if _safe_read(doc[start:e].text, ctx) is not None:
             return start, e
     return start, end
 
 
+def _droppable(tok: Token) -> bool:
+    """A word at the edge of an entity that may go: a separate word that is not a number or a
+    time word ("its", "both", "d'etat")."""
+    return bool(tok.whitespace_) and not tok.like_num and not _time_word(tok)
+
+
 def _entity_spans(doc: Doc, ent: Span, ctx: Ctx) -> list[tuple[int, int]]:
     """Token spans of the time expressions in one NER entity, boundaries fixed."""
     start, end = _trim(doc, ent.start, ent.end)
-    if start >= end:
+    if start >= end or grammar().age.fullmatch(clean(doc[start:end].text)):
         return []
     spans = []
     for s, e in _split(doc, start, end, ctx):
         s, e = _readable(doc, s, e, ctx)
-        spans.append(_extend(doc, s, e))
+        spans.append(_extend(doc, s, e, ctx))
     return spans
 
 

@@ -228,7 +228,9 @@ def _region_names(conn: sqlite3.Connection) -> int:
         found = conn.execute("SELECT id FROM places WHERE kind = 'admin1' AND country_code = ? "
                              "AND name = ?", parts[:2]).fetchone()
         if found is None:
-            log.warning("region_names.tsv row %d: no province %s in %s; skipped", n, parts[1], parts[0])
+            known = conn.execute("SELECT 1 FROM places WHERE country_code = ? LIMIT 1", parts[:1]).fetchone()
+            log.log(logging.WARNING if known else logging.DEBUG,
+                    "region_names.tsv row %d: no province %s in %s; skipped", n, parts[1], parts[0])
             continue
         rows += [(normalise(alt), found[0], 0) for alt in parts[2].split("|") if alt]
     conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)", rows)

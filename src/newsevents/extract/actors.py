@@ -131,7 +131,8 @@ def unlabelled_names(doc: Doc, taken: set[int]) -> list[ActorMention]:
     while i < len(doc):
         j = i
         while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].is_title and not doc[j].ent_type_ \
-                and j not in taken and j - i < 4:
+                and j not in taken and j - i < 4 and doc[j].lower_ not in actor_terms() \
+                and doc[j].lemma_.lower() not in actor_terms():
             j += 1
         if j > i:
             span = doc[i:j]
@@ -258,8 +259,10 @@ def noun_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
     for tok in doc:
         if tok.pos_ not in ("NOUN", "PROPN") or tok.i in taken:
             continue
-        prev = doc[tok.i - 1].lemma_.lower() if tok.i else ""
-        kind = terms.get(f"{prev} {tok.lemma_.lower()}") or terms.get(f"{prev} {tok.lower_}")
+        prev = doc[tok.i - 1] if tok.i else None
+        kind = None
+        for p in ({prev.lemma_.lower(), prev.lower_} if prev is not None else set()):
+            kind = kind or terms.get(f"{p} {tok.lemma_.lower()}") or terms.get(f"{p} {tok.lower_}")
         kind = kind or terms.get(tok.lower_) or terms.get(tok.lemma_.lower())
         if not kind or tok.dep_ == "compound":
             continue

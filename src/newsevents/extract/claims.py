@@ -11,6 +11,7 @@ article, and what follows a background event about the same person.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from functools import lru_cache
@@ -47,9 +48,14 @@ def _source_text(verb: Token, actors) -> Optional[str]:
     if subj.lower_ in REPORT_OPENERS:
         return None
     for m in actors:
-        if m.start <= subj.i < m.end:
+        if m.start <= subj.i < m.end and (m.name or m.head == subj.i):
             return m.name or m.text
-    return " ".join(t.text for t in subj.subtree if not t.is_punct and t.dep_ != "relcl").strip() or None
+    end = subj.right_edge.i
+    relcl = [c for c in subj.children if c.dep_ in ("relcl", "acl") and c.i > subj.i]
+    if relcl:
+        end = relcl[0].left_edge.i - 1
+    text = subj.doc[subj.left_edge.i:end + 1].text.strip(" ,")
+    return text or None
 
 
 def _clause_chain(tok: Token) -> list[Token]:
@@ -69,15 +75,13 @@ def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
     status, source, cue = "asserted", None, None
     for i, t in enumerate(chain):
         lemma = t.lemma_.lower()
-        if i > 0 and t.dep_ != "conj" and lemma in reporting and chain[i - 1].dep_ in ("ccomp", "xcomp", "conj", "advcl"):
+        if i > 0 and t.dep_ != "conj" and lemma in reporting and chain[i - 1].dep_ in ("ccomp", "xcomp", "conj", "advcl", "parataxis"):
             if c.type != "ATTRIB":
-                source = _source_text(t, actors)
-                found = reporting[lemma] if source or reporting[lemma] != "claimed" else "alleged"
-                return Claim(status=found, source=source, cue=t.text,
-                             cue_start=t.idx, cue_end=t.idx + len(t))
+                return _reported(t, reporting[lemma], status, cue, actors)
         prt = next((ch.lower_ for ch in t.children if ch.dep_ == "prt"), None)
         lemma = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in plans else lemma
-        if i > 0 and lemma in plans and chain[i - 1].dep_ in ("dobj", "nsubjpass", "xcomp", "ccomp"):
+        if 0 < i <= 2 and lemma in plans and chain[i - 1].dep_ in ("dobj", "nsubjpass", "xcomp", "ccomp") \
+                and (i == 1 or chain[1].pos_ in ("VERB", "AUX")):
             if not any(a.lemma_ in PLAN_BLOCKERS for a in chain[i + 1:i + 2]):
                 status, cue = _stronger(status, plans[lemma]), t
         if i == 0 and lemma in plans and plans[lemma] in ("postponed", "cancelled") and c.type.endswith("PROTEST"):
@@ -97,6 +101,18 @@ def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
         return Claim(status="claimed", source=according, cue="according to")
     if cue is None:
         return Claim(status=status)
+    return Claim(status=status, source=source, cue=cue.text, cue_start=cue.idx, cue_end=cue.idx + len(cue))
+
+
+def _reported(verb: Token, reported: str, inner: str, inner_cue: Optional[Token], actors) -> Claim:
+    """A report: who says it, and the status of what is said ("said it would hold a protest":
+    planned, according to the speaker)."""
+    source = _source_text(verb, actors)
+    if inner not in ("asserted", "alleged") and reported != "denied":
+        status, cue = inner, inner_cue or verb
+    else:
+        status = reported if source or reported != "claimed" else "alleged"
+        cue = verb
     return Claim(status=status, source=source, cue=cue.text, cue_start=cue.idx, cue_end=cue.idx + len(cue))
 
 
@@ -158,7 +174,7 @@ def _in_future(doc: Doc, c: EventCandidate) -> bool:
     """An event dated after the article's publication has not happened yet."""
     art = doc._.article
     tm = attached_time(doc, c)
-    if art is None or not art.date or tm is None or not tm.value:
+    if art is None or not art.date or tm is None or not re.match(r"\d{4}-\d{2}(-\d{2})?$", tm.value or ""):
         return False
     n = min(len(tm.value), len(art.date))
     return tm.value[:n] > art.date[:n]
@@ -178,7 +194,7 @@ def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> b
     head = doc[c.head]
     verb = head if head.pos_ in ("VERB", "AUX") else head.head
     auxes = [a.lower_ for a in verb.children if a.dep_ in ("aux", "auxpass")]
-    if "had" in auxes:
+    if "had" in auxes and not _backshifted(verb):
         return True
     background = cues()["background"]
     if any(t.lower_ in background for t in _modifiers(head)):
@@ -191,6 +207,15 @@ def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> b
             return False
         return (date.fromisoformat(article_date) - when).days > BACKGROUND_DAYS
     return False
+
+
+def _backshifted(verb: Token) -> bool:
+    """"His wife said men had taken him away": past perfect inside reported speech is the
+    reporter's past tense moved back, not an earlier event."""
+    reporting = cues()["reporting"]
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ in ("ccomp", "parataxis") and verb.head.lemma_.lower() in reporting
 
 
 def _modifiers(head: Token) -> list[Token]:

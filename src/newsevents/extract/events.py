@@ -28,14 +28,27 @@ from .actors import ActorMention
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
                 "lawyers", "farmers", "traders", "protesters"}
-FAMILIES = {"ARREST": "custody", "ABDUCT_DISSAP": "custody"}
+FAMILIES = {"ARREST": "custody", "ABDUCT_DISSAP": "custody", "PEACE_PROTEST": "protest",
+            "PROTEST_WITH_INTER": "protest", "FORCE_AGAINST_PROTEST": "protest",
+            "VIOL_DEMONSTR": "protest"}
+VIOLENT = {"ATTACK", "ARMED_CLASH", "AIR_STRIKE", "ART_MISS_ATTACK", "REM_EXPLOS", "SUIC_BOMB",
+           "GRENADE", "MOB_VIOL", "CHEM_WEAP"}
+# events that can have fatalities and injuries of their own
+HARMFUL = VIOLENT | set(FAMILIES) | {"SEX_VIOL", "NATURAL_DISASTER", "MAN_MADE_DISASTER"}
+# types whose agents are the people taking part (their count is the event's count)
+PARTICIPATION = {"PEACE_PROTEST", "VIOL_DEMONSTR"}
+# triggers that only say people were harmed: they join a more specific event in their sentence
+HARM_RULES = {"trigger:kill/VERB", "trigger:shoot dead/VERB", "trigger:killing/NOUN",
+              "trigger:shoot/VERB", "trigger:murder/VERB"}
+ARMED_KINDS = {"military", "state_forces", "police", "rebels", "militant_group", "intelligence"}
 # verbs whose object is a planned or held event ("stage a rally", "conduct a raid")
 LIGHT_VERBS = {"stage", "hold", "organise", "organize", "conduct", "carry", "launch", "call",
                "announce", "plan", "postpone", "cancel", "lead"}
 # triggers whose grammatical subject is the person it happens to ("Kazmi went missing")
 UNACCUSATIVE = {"go missing", "disappear", "missing", "be missing", "die"}
 # when two mentions of one custody event differ in type, the more specific one wins
-TYPE_PRECEDENCE = {"ABDUCT_DISSAP": 2, "ARREST": 1}
+TYPE_PRECEDENCE = {"ABDUCT_DISSAP": 2, "ARREST": 1, "FORCE_AGAINST_PROTEST": 3,
+                   "PROTEST_WITH_INTER": 2, "VIOL_DEMONSTR": 1, "PEACE_PROTEST": 0}
 # nouns under these verbs are talk about responsibility, not an event report
 RESPONSIBILITY_VERBS = {"claim", "deny", "own"}
 PRONOUNS_ONE = {"he", "him", "his", "she", "her"}
@@ -98,7 +111,7 @@ def _match_rest(doc: Doc, tok: Token, words: tuple[str, ...]) -> Optional[list[i
     found, j = [tok.i], tok.i + 1
     for w in words[1:]:
         k = next((k for k in range(j, min(len(doc), j + 4))
-                  if doc[k].lower_ == w or doc[k].lemma_.lower() == w), None)
+                  if doc[k].lower_ == w or doc[k].pos_ == "NOUN" and doc[k].lemma_.lower() == w), None)
         if k is None or doc[k].sent.start != tok.sent.start:
             return None
         found.append(k)
@@ -124,10 +137,13 @@ def is_reportable(tok: Token, d: TriggerDef) -> bool:
     """Excludes modifiers ("arrested workers", "arrest warrant") and responsibility talk."""
     if d.pos != "ADJ" and tok.dep_ == "amod" and len(d.words) == 1:
         return False
-    if tok.dep_ == "compound" and len(d.words) == 1 and d.pos == "NOUN":
+    if tok.dep_ == "compound" and d.pos == "NOUN":  # "arrest warrant", "tear gas canisters"
         return False
     if d.pos == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_ in RESPONSIBILITY_VERBS:
         return False
+    if d.pos == "VERB" and tok.dep_ in ("acl", "xcomp", "relcl") and tok.head.pos_ in ("NOUN", "ADJ") \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return False  # "a right to protest", "time to disperse": not a report of an event
     return tok.ent_type_ not in ("ORG", "PERSON", "GPE", "DATE", "TIME")
 
 
@@ -168,7 +184,8 @@ class ActorIndex:
         floor = prev_sents[0].start if prev_sents else sent_start
         cands = [m for m in self.actors if floor <= m.start and m.end <= tok.i
                  and all(m is not x for x in exclude)]
-        if many and tok.dep_ in ("dobj", "pobj", "dative"):  # "picked them up": people, not the doers
+        if many and (tok.dep_ in ("dobj", "pobj", "dative") or tok.dep_ == "poss" and tok.head.pos_ == "NOUN"):
+            # "picked them up", "their release": people, not the doers
             people = [m for m in cands if m.kind in PERSON_KINDS and m.label == "NOUN"]
             return people[-1:] if people else []
         if many:
@@ -194,7 +211,7 @@ def _subject(tok: Token) -> tuple[Optional[Token], bool]:
     for _ in range(4):
         subj = _children(t, "nsubj", "nsubjpass", "csubj")
         if subj:
-            s = subj[0]
+            s = max(subj, key=lambda x: (x.i < t.i, x.i))  # the subject nearest the verb
             passive = s.dep_ == "nsubjpass" or bool(_children(t, "auxpass"))
             if s.lower_ in RELATIVE and t.dep_ == "relcl":
                 return t.head, passive
@@ -237,7 +254,8 @@ def verb_arguments(tok: Token, idx: ActorIndex, unaccusative: bool = False) -> t
         targets = idx.at(subj) if subj is not None else []
         agents = idx.at(by) if by is not None else []
     else:
-        agents = idx.at(subj) if subj is not None else []
+        subjects = [s for s in _children(tok, "nsubj") if s.i in idx.by_token] or ([subj] if subj is not None else [])
+        agents = [m for s in subjects for m in idx.at(s)]
         objs = _children(tok, "dobj")
         if not objs and tok.dep_ == "conj":  # "picked them up ... and took them away"
             objs = _children(tok.head, "dobj")
@@ -258,7 +276,7 @@ def noun_arguments(tok: Token, idx: ActorIndex, protest: bool) -> tuple[list[Act
         (agents if protest else targets).extend(idx.at(c))
     gov = tok.head
     if tok.dep_ in ("dobj", "nsubjpass") and gov.pos_ in ("VERB", "AUX"):
-        if tok.dep_ == "dobj" and gov.lemma_.lower() in LIGHT_VERBS and not agents:
+        if tok.dep_ == "dobj" and not agents and (gov.lemma_.lower() in LIGHT_VERBS or not protest):
             subj, _ = _subject(gov)
             agents.extend(idx.at(subj) if subj is not None else [])
         by = _agent_phrase(gov)
@@ -325,9 +343,11 @@ def find_event_candidates(doc: Doc) -> list[EventCandidate]:
     cands = []
     for tok in doc:
         hit = match_trigger(doc, tok)
-        if not hit or not is_reportable(tok, hit[0]):
+        if not hit:
             continue
         d, tokens = hit
+        if not is_reportable(_phrase_head(doc, tokens) if len(tokens) > 1 else tok, d):
+            continue
         cand = _candidate(doc, tok, d, tokens, idx)
         if cand is not None:
             cands.append(cand)
@@ -340,7 +360,7 @@ def _candidate(doc: Doc, tok: Token, d: TriggerDef, tokens: list[int],
                idx: ActorIndex) -> Optional[EventCandidate]:
     head = _phrase_head(doc, tokens) if len(tokens) > 1 else tok
     if d.pos == "NOUN":
-        agents, targets = noun_arguments(head, idx, protest=d.type.endswith("PROTEST"))
+        agents, targets = noun_arguments(head, idx, protest=d.type in PARTICIPATION)
     else:
         agents, targets = verb_arguments(head, idx, " ".join(d.words) in UNACCUSATIVE)
     agents = [a for a in agents if a not in targets]
@@ -363,7 +383,7 @@ def _quantities_for(doc: Doc, mentions: list[ActorMention]) -> list[Quantity]:
 
 
 def _family(t: str) -> str:
-    return FAMILIES.get(t, t)
+    return FAMILIES.get(t, "violence" if t in VIOLENT else t)
 
 
 def _named(c: EventCandidate) -> set[str]:
@@ -372,9 +392,11 @@ def _named(c: EventCandidate) -> set[str]:
 
 def _absorb(a: EventCandidate, b: EventCandidate) -> EventCandidate:
     """One event from two mentions; the stronger trigger gives type and trigger span."""
-    rank = lambda c: (TYPE_PRECEDENCE.get(c.type, 0), c.weight, -c.head)  # noqa: E731
+    rank = lambda c: (c.rule not in HARM_RULES, TYPE_PRECEDENCE.get(c.type, 0), c.weight, -c.head)  # noqa: E731
     main, other = (a, b) if rank(a) >= rank(b) else (b, a)
     main.mentions = sorted(set(a.mentions) | set(b.mentions))
+    if main.type in ("PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST") and other.type in PARTICIPATION:
+        other.targets, other.agents = other.agents + other.targets, []  # the protesters it met
     main.agents = _dedupe(main.agents + other.agents)
     main.targets = _dedupe(main.targets + other.targets)
     main.extra = main.extra + [q for q in other.extra if q not in main.extra]
@@ -444,7 +466,7 @@ def _refers_back(doc: Doc, p: EventCandidate, c: EventCandidate) -> bool:
         return _pronoun_or_definite(doc, c) and not _own_time(doc, c)
     head = doc[c.head]
     definite = any(ch.lower_ == "the" for ch in head.children) and head.pos_ == "NOUN"
-    return definite and not c.targets and p.type == c.type and not _own_time(doc, c)
+    return definite and p.type == c.type and not _own_time(doc, c)
 
 
 def _pluperfect(tok: Token) -> bool:
@@ -500,12 +522,19 @@ def _root(doc: Doc, start: int, end: int) -> Optional[Token]:
 
 
 def attached_time(doc: Doc, c: EventCandidate):
-    """The time expression attached to the event's trigger by syntax."""
+    """The time expression attached to the event's trigger by syntax: first one on the trigger
+    itself (or in a clause on a trigger noun: "a rally it had planned for February 10"), then one
+    on the verb governing it."""
+    times = [(tm, _root(doc, tm.start, tm.end)) for tm in doc._.times or []
+             if tm.type in ("DATE", "TIME") and tm.value and tm.value[:1].isdigit()]
+    own = set(c.mentions)
+    clauses = {v.i for i in c.mentions for v in doc[i].children
+               if doc[i].pos_ == "NOUN" and v.dep_ in ("relcl", "acl")}
+    for tm, root in times:
+        if root is not None and (_reaches(doc, root, own) or _reaches(doc, root, clauses)):
+            return tm
     gov = governing(doc, c)
-    for tm in doc._.times or []:
-        if tm.type not in ("DATE", "TIME") or not tm.value or not tm.value[:1].isdigit():
-            continue
-        root = _root(doc, tm.start, tm.end)
+    for tm, root in times:
         if root is not None and _reaches(doc, root, gov):
             return tm
     return None
@@ -578,7 +607,7 @@ def dateline_location(doc: Doc) -> Optional[Location]:
 
 def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
     """People targeted (or taking part, for protests), with bounds."""
-    protest = c.type.endswith("PROTEST") or c.type == "VIOL_DEMONSTR"
+    protest = c.type in PARTICIPATION
     people = c.agents if protest else c.targets
     named = [] if protest else [m for m in people if m.label in ("PERSON",) or m.label == "ROLE"
              and doc[m.start].lower_ in ("a", "an")]
@@ -597,12 +626,18 @@ def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
     return None
 
 
-def harm_counts(doc: Doc, c: EventCandidate) -> tuple[Optional[Count], Optional[Count]]:
-    """Fatalities and injuries reported in the event's sentence ("killing 6 civilians")."""
+def harm_counts(doc: Doc, c: EventCandidate, busy: set[int]) -> tuple[Optional[Count], Optional[Count]]:
+    """Fatalities and injuries in the event's sentence ("killing 6 civilians"), or in the next
+    sentence of its paragraph when that one reports no event of its own ("At least 12 were injured")."""
     sent = doc[c.head].sent
+    end = sent.end_char
+    if sent.end < len(doc):
+        nxt = doc[sent.end].sent
+        if nxt.start not in busy and "\n\n" not in doc.text[sent.end_char:nxt.start_char]:
+            end = nxt.end_char
     out: dict[str, Optional[Count]] = {"kill": None, "injure": None}
     for q in doc._.quantities or []:
-        if not (sent.start_char <= q.start < sent.end_char) or q.head_i is None:
+        if not (sent.start_char <= q.start < end) or q.head_i is None:
             continue
         noun = doc[q.head_i]
         if any(a.lower_ == "including" for a in noun.ancestors if a.i > sent.start):
@@ -634,10 +669,23 @@ def event_id(doc: Doc, c: EventCandidate) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build_event(doc: Doc, c: EventCandidate) -> Event:
+def refine_type(c: EventCandidate, fatalities: Optional[Count]) -> str:
+    """ACLED's rules for edge cases: violence between armed groups is a clash, violence against
+    protesters is force against them, excessive (lethal) force is not mere intervention."""
+    if c.type == "ATTACK" and c.targets and all(t.kind in ARMED_KINDS for t in c.targets):
+        return "ARMED_CLASH"
+    if c.type == "ATTACK" and any(t.kind == "protesters" for t in c.targets):
+        return "FORCE_AGAINST_PROTEST"
+    if c.type == "PROTEST_WITH_INTER" and fatalities is not None and (fatalities.min or 0) > 0:
+        return "FORCE_AGAINST_PROTEST"
+    return c.type
+
+
+def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset()) -> Event:
     sent = doc[c.head].sent
     date = event_date(doc, c) or (None if c.background else article_month(doc))
-    fatalities, injuries = harm_counts(doc, c)
+    fatalities, injuries = harm_counts(doc, c, busy) if c.type in HARMFUL else (None, None)
+    c.type = refine_type(c, fatalities)
     others = [_span(doc, i, i + 1) for i in c.mentions if i != c.head]
     return Event(
         id=event_id(doc, c), type=c.type, type_names=type_names(c.type), trigger=_span(doc, *c.trigger),
@@ -678,8 +726,9 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
 def build_events(doc: Doc, cands: list[EventCandidate]) -> list[Event]:
     """Contract events ordered by salience, the main event first."""
     built = []
+    busy = {doc[i].sent.start for c in cands for i in c.mentions}
     for c in cands:
-        e = build_event(doc, c)
+        e = build_event(doc, c, busy)
         e.salience = salience(doc, e, c)
         built.append(e)
     return sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))

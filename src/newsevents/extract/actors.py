@@ -297,6 +297,7 @@ def find_actors(doc: Doc) -> list[ActorMention]:
     _fill_party_affiliations(doc, people + roles_ + nouns, orgs)
     _complete_surnames(people)
     _names_in_apposition(doc, people, nouns)
+    _companions(doc, people, nouns)
     return sorted(orgs + people + roles_ + nouns, key=lambda m: (m.start, -m.end))
 
 
@@ -311,6 +312,20 @@ def _complete_surnames(people: list[ActorMention]) -> None:
             m.name = full.name
             m.role = m.role or full.role
             m.affiliation = m.affiliation or full.affiliation
+
+
+def _companions(doc: Doc, people: list[ActorMention], nouns: list[ActorMention]) -> None:
+    """"X was picked up along with two other workers": X is one of those workers."""
+    for m in people:
+        if m.affiliation:
+            continue
+        clause = doc[m.head].head
+        for t in clause.subtree:
+            if t.lower_ in ("along", "together") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "with":
+                other = next((n for n in nouns if n.start > t.i and n.start - t.i <= 4
+                              and any(w.lower_ == "other" for w in doc[n.start:n.end])), None)
+                if other is not None and other.affiliation:
+                    m.affiliation = other.affiliation
 
 
 def _names_in_apposition(doc: Doc, people: list[ActorMention], nouns: list[ActorMention]) -> None:

@@ -14,6 +14,7 @@ Claims and background flags are added by stage 8 (``claims``), which also orders
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Optional
@@ -599,10 +600,17 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
 
 
 def dateline_location(doc: Doc) -> Optional[Location]:
+    """The dateline's place, else the article's main place (the one named most, most precise first)."""
     for p in doc._.places or []:
         if p.kind == "dateline" and p.lat is not None:
             return _location(p, "dateline")
-    return None
+    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None]
+    if not places:
+        return None
+    counts = Counter(p.name for p in places)
+    rank = {"landmark": 0, "neighbourhood": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5}
+    best = min(places, key=lambda p: (-counts[p.name], rank.get(p.precision, 6), p.start or 0))
+    return _location(best, "article")
 
 
 def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:

@@ -173,6 +173,49 @@ def test_import_geonames_bad_lines(tiny: Path, tmp_path: Path, line: str, proble
     assert Gazetteer.open(tiny).lookup("Fine Town") == []
 
 
+def test_imports_survive_a_rebuild(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = tmp_path / "local.csv"
+    src.write_text(CSV_HEADER + "Old Quarter,Vieux Quartier,neighbourhood,Alphaville,10.01,20.02,\n", "utf-8")
+    dump = tmp_path / "XA.txt"
+    dump.write_text(_dump_line(2, "Betatown Renamed", "P", "PPL") + "\n", "utf-8")
+    import_places_csv(tiny, src)
+    import_geonames(tiny, dump)
+    monkeypatch.setattr(gz, "sources_fingerprint", lambda min_population=500: "changed sources")
+    gz._open_or_build.cache_clear()
+    g = gz.get_gazetteer(tiny)  # out of date: rebuilt from the bundled sources
+    assert g.meta("sources") == "changed sources"
+    quarter = g.lookup("Vieux Quartier")[0]
+    assert (quarter.name, quarter.admin1, quarter.lat) == ("Old Quarter", "North Province", 10.01)
+    assert g.lookup("Betatown") == [] and g.lookup("Betatown Renamed")[0].geonames_id == 2
+    assert [(i["kind"], i["places"]) for i in gz.imports(tiny)] == [("csv", 1), ("geonames", 1)]
+    g.close()
+    gz._open_or_build.cache_clear()
+    build(tiny, keep_imports=False)
+    assert Gazetteer.open(tiny).lookup("Vieux Quartier") == [] and gz.imports(tiny) == []
+
+
+@pytest.mark.parametrize("name, alternates, english", [
+    ("Ḩalab", ["Aleppo", "Aleppo Governorate", "حلب"], "Aleppo"),
+    ("Donetska oblast", ["Donetsk", "Donetsk Oblast"], "Donetsk"),
+    ("Ningxia Huizu Zizhiqu", ["Ningxia", "Ningxia Hui Autonomous Region"], "Ningxia"),
+    ("Rājasthān", ["State of Rājasthān"], "Rajasthan"),
+    ("Ma’rib", ["Marib Governorate"], "Marib"),
+    ("Khyber Pakhtunkhwa", ["North-West Frontier Province"], "Khyber Pakhtunkhwa"),
+    ("Provence-Alpes-Côte-d’Azur", [], "Provence-Alpes-Cote-d'Azur"),
+])
+def test_english_region_name(name: str, alternates: list[str], english: str) -> None:
+    assert gz.english_region_name(name, alternates) == english
+
+
+@pytest.mark.parametrize("name, country_code, admin1", [
+    ("Donetsk Oblast", "UA", "Donetsk"), ("Ḩalab", "SY", "Aleppo"), ("Gyeonggi-do", "KR", "Gyeonggi"),
+    ("KPK", "PK", "Khyber Pakhtunkhwa"),
+])
+def test_provinces_have_english_names(real: Gazetteer, name: str, country_code: str, admin1: str) -> None:
+    region = next(c for c in real.candidates(name) if c.kind == "admin1")
+    assert (region.place.country_code, region.place.admin1, region.place.name) == (country_code, admin1, admin1)
+
+
 def test_import_needs_a_gazetteer(tmp_path: Path) -> None:
     csv_file = tmp_path / "p.csv"
     csv_file.write_text(CSV_HEADER, "utf-8")
@@ -205,7 +248,7 @@ def test_usable_alternate(name: str, usable: bool) -> None:
 # -- the bundled gazetteer ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, country_code, admin1", [
-    ("Karachi", "PK", "Sindh"), ("Lahore", "PK", "Punjab"), ("Paris", "FR", "Île-de-France"),
+    ("Karachi", "PK", "Sindh"), ("Lahore", "PK", "Punjab"), ("Paris", "FR", "Ile-de-France"),
 ])
 def test_lookup_cities(real: Gazetteer, name: str, country_code: str, admin1: str) -> None:
     best = real.lookup(name)[0]

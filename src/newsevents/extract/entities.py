@@ -20,11 +20,16 @@ from ..knowledge import actor_terms, local_places, organizations
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9.&]*(?:[-/ ][A-Z0-9]+)*$")
 
 
-def _token_pattern(nlp: Language, phrase: str) -> list[dict]:
-    """Case-sensitive tokens for acronyms ("MQM-L"), case-insensitive for names."""
-    toks = [t.text for t in nlp.make_doc(phrase)]
-    exact = bool(_ACRONYM.match(phrase)) or len(phrase) <= 4
-    return [{"ORTH": t} if exact or t.isupper() and len(t) <= 5 else {"LOWER": t.lower()} for t in toks]
+def _is_acronym(phrase: str) -> bool:
+    return bool(_ACRONYM.match(phrase)) or len(phrase) <= 4
+
+
+def _pattern(nlp: Language, phrase: str) -> object:
+    """Acronyms ("MQM-L") match case-sensitively as tokens; names match as lower-case phrases
+    (the phrase matcher is much faster than token patterns)."""
+    if _is_acronym(phrase):
+        return [{"ORTH": t.text} for t in nlp.make_doc(phrase)]
+    return phrase.lower()
 
 
 def ruler_patterns(nlp: Language) -> list[dict]:
@@ -32,14 +37,21 @@ def ruler_patterns(nlp: Language) -> list[dict]:
     pats = []
     for org in organizations():
         for phrase in {org["name"], *org.get("aliases", [])}:
-            pats.append({"label": "ORG", "pattern": _token_pattern(nlp, phrase), "id": org["name"]})
+            pats.append({"label": "ORG", "pattern": _pattern(nlp, phrase), "id": org["name"]})
     kind_label = {"landmark": "FAC", "neighbourhood": "GPE", "city": "GPE", "district": "GPE"}
     for place in local_places():
         label = kind_label.get(place.get("kind", ""), "LOC")
         names = [place["name"], *[a for a in (place.get("alternate_names") or "").split("|") if a]]
         for phrase in names:
-            pats.append({"label": label, "pattern": _token_pattern(nlp, phrase), "id": place["name"]})
+            pats.append({"label": label, "pattern": _pattern(nlp, phrase), "id": place["name"]})
     return pats
+
+
+def add_entity_ruler(nlp: Language) -> None:
+    """Add the knowledge-file entity ruler right after the statistical NER (overwriting it)."""
+    ruler = nlp.add_pipe("entity_ruler", name="newsevents_entity_ruler", after="ner",
+                         config={"overwrite_ents": True, "phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(ruler_patterns(nlp))
 
 
 def fix_dateline(doc: Doc) -> None:

@@ -224,6 +224,62 @@ def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]
     return bool(mention.candidates)
 
 
+_REGION_KINDS = ("country", "admin1", "admin2", "district")
+_GAP_WORDS = re.compile(r"[\w-]+")
+
+
+def _chained(text: str, gap_nouns: set[str]) -> bool:
+    """Whether the text between two names makes the second contain the first ("Tucson,
+    Arizona", "Seyhan town, Adana", "Razm village (Kirkuk", "Saw township, Gangaw district")."""
+    if not re.fullmatch(r"[\s,()\[\]\w-]*", text) or not re.search(r"[,(\[]", text):
+        return False
+    return all(w.lower() in gap_nouns for w in _GAP_WORDS.findall(text))
+
+
+def _inside(cand: Candidate, region: Candidate) -> bool:
+    """Whether ``cand`` lies in the country, province or district ``region``."""
+    p, r = cand.place, region.place
+    if p.country_code != r.country_code or cand is region:
+        return False
+    if region.kind == "country":
+        return cand.kind != "country"
+    if region.kind == "admin1":
+        return bool(p.admin1) and p.admin1 == r.admin1 and cand.kind != "admin1"
+    return bool(p.admin2) and p.admin2 == r.admin2 and cand.kind not in _REGION_KINDS
+
+
+def _chains(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
+    """Runs of names where each is followed by the region it lies in ("X, Y, Z", "X (Y, Z)")."""
+    nouns = place_words().get("noun", set()) | {"of", "the", "in"}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    chains, current = [], ordered[:1]
+    for prev, nxt in zip(ordered, ordered[1:]):
+        if _chained(text[prev.end:nxt.start], nouns):
+            current.append(nxt)
+        else:
+            chains.append(current)
+            current = [nxt]
+    chains.append(current)
+    return [c for c in chains if len(c) > 1]
+
+
+def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
+    """Narrow each name of a chain to the places inside the regions named after it, and each
+    region to the ones that contain a place named before it ("Alexandria, Louisiana": the
+    Louisiana town; "Seyhan, Adana": Adana province, not the city)."""
+    for chain in _chains(text, mentions):
+        original = [list(m.candidates) for m in chain]
+        for i, mention in enumerate(chain):
+            after = [c for cands in original[i + 1:] for c, _ in cands if c.kind in _REGION_KINDS]
+            before = [c for cands in original[:i] for c, _ in cands]
+            inside = [(c, m) for c, m in original[i] if any(_inside(c, r) for r in after)]
+            holding = [(c, m) for c, m in original[i] if c.kind in _REGION_KINDS
+                       and any(_inside(b, c) for b in before)]
+            if inside or holding:
+                mention.candidates = inside + [cm for cm in holding if cm not in inside]
+                mention.strong = True
+
+
 @dataclass
 class _Context:
     """What the article says about where it is, used to choose between same-named places."""
@@ -395,6 +451,7 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     ctx = _Context(country=home.country_code if home else None, admin1=home.admin1 if home else None,
                    home=normalise(home.name) if home and home.name else None)
     mentions, demonyms = _candidates(doc, gazetteer, span, ctx.country)
+    _apply_hierarchy(doc.text, mentions)
     ctx.names = Counter(normalise(m.key) for m in mentions)
     ctx.demonym_countries = {d.country_code for d in demonyms}
     for _ in range(2):  # once on its own, once knowing where the article's other places are

@@ -63,13 +63,29 @@ def _number_run(doc: Doc, i: int) -> tuple[int, int, Optional[int]]:
     return i, j, value
 
 
+@lru_cache(maxsize=2)
+def _phrases(section: str) -> dict[str, list[tuple[list[str], object]]]:
+    """First word → (words, value) of a lexicon section's phrases, longest first."""
+    out: dict[str, list[tuple[list[str], object]]] = {}
+    for phrase, value in lexicon()[section].items():
+        words = phrase.split()
+        out.setdefault(words[0], []).append((words, value))
+    for entries in out.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return out
+
+
+def _phrase_at(doc: Doc, i: int, section: str) -> Optional[tuple[int, object]]:
+    for words, value in _phrases(section).get(doc[i].lower_, ()):
+        if all(i + k < len(doc) and doc[i + k].lower_ == w for k, w in enumerate(words)):
+            return i + len(words), value
+    return None
+
+
 def _cue_at(doc: Doc, i: int) -> tuple[int, Optional[str]]:
     """A comparative cue starting at token i ("as many as", "more than"): (end, kind)."""
-    for cue, kind in sorted(lexicon()["cues"].items(), key=lambda kv: -len(kv[0].split())):
-        words = cue.split()
-        if [t.lower_ for t in doc[i:i + len(words)]] == words:
-            return i + len(words), kind
-    return i, None
+    found = _phrase_at(doc, i, "cues")
+    return found if found else (i, None)
 
 
 def _is_number(tok: Token) -> bool:
@@ -134,11 +150,11 @@ def is_people_noun(tok: Optional[Token]) -> bool:
 
 def _vague_at(doc: Doc, i: int) -> Optional[tuple[int, int, int, int]]:
     """A vague quantifier starting at token i: (start, end, min, max)."""
-    for phrase, (lo, hi) in sorted(lexicon()["vague"].items(), key=lambda kv: -len(kv[0].split())):
-        words = phrase.split()
-        if [t.lower_ for t in doc[i:i + len(words)]] == words:
-            return i, i + len(words), lo, hi
-    return None
+    found = _phrase_at(doc, i, "vague")
+    if not found:
+        return None
+    end, (lo, hi) = found
+    return i, end, lo, hi
 
 
 def find_quantities(doc: Doc) -> list[Quantity]:

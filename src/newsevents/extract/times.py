@@ -13,8 +13,9 @@ its year or week from the tense of the clause that governs it (``placement``): p
 such date not after the article date, future → the earliest not before it, unknown → the one
 holding the article date, else the past one unless the future one is less than half as far.
 A weekday may be the article date itself ("the company said Friday" in a Friday paper); "last
-Friday" / "next Friday" exclude it. A tense-chosen date more than half a year away yields to one
-within three months unless a cue word ("ahead of", "since", "last") fixes the direction.
+Friday" / "next Friday" exclude it. A past-tense choice more than half a year away yields to a
+date within three months ("payable Nov. 10" in late October) unless a cue word ("since",
+"last") fixes the direction.
 
 Without an article date, absolute expressions still normalise and relative ones get
 ``anchored=False``: a calendar position keeps a TIMEX3 X-pattern ("December 17" →
@@ -36,6 +37,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .. import extensions  # noqa: F401  (declares doc._.times)
+from ..errors import BadOption
 from ..schema import TimeMention
 from .timex_grammar import alternation, clean, grammar, lexicon, read_text
 from .timex_periods import Ctx, Period, Reading, parse_anchor
@@ -43,6 +45,7 @@ from .timex_periods import Ctx, Period, Reading, parse_anchor
 log = logging.getLogger(__name__)
 
 ENT_LABELS = ("DATE", "TIME")
+TENSES = ("past", "future", "present", None)
 
 
 def _to_mention(text: str, start: int, end: int, r: Reading) -> TimeMention:
@@ -60,6 +63,8 @@ def normalise(text: str, anchor: str | None, tense: str | None = None) -> TimeMe
     >>> normalise("last week", "2017-01-20").value
     '2017-W02'
     """
+    if tense not in TENSES:
+        raise BadOption(f"tense {tense!r} is not one of past, future, present or None.")
     ctx = replace(parse_anchor(anchor), tense=tense)
     reading = read_text(text, ctx)
     return None if reading is None else _to_mention(text, 0, len(text), reading)

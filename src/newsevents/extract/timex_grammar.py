@@ -350,6 +350,7 @@ def _month_day(month: int, day: int, year: Optional[int], ctx: Ctx, wd: Optional
 
 
 def r_iso(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "2017-01-08", "2017-01", "2017-01-08T15:30"."""
     y, mo = int(m["y"]), int(m["m"])
     if m["d"] is None:
         return _dated(month_period(y, mo), ctx, relative=False)
@@ -360,6 +361,7 @@ def r_iso(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_numeric(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "1/8/1998" (month first unless the first number cannot be a month)."""
     a, b = int(m["a"]), int(m["b"])
     month, day = (a, b) if a <= 12 else (b, a)
     year = int(m["y"])
@@ -369,6 +371,7 @@ def r_numeric(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_month_day(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "January 21", "Sat, 21 January 2017", "the 3rd of March": the year, if missing, from the tense."""
     g = grammar()
     year = _year_of(m["y"], ctx) if m["y"] else None
     wd = g.weekdays[m["wd"]] if m["wd"] else None
@@ -385,6 +388,7 @@ def r_month_year(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_month(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "October", "last March", "early June": the year from the relative word or the tense."""
     month = grammar().months[m["mon"]]
     if ctx.window is None:
         return _unanchored(f"XXXX-{month:02d}", "month")
@@ -393,10 +397,12 @@ def r_month(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_year(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "1998", "fiscal 1998", "the year 2000", "'98"."""
     return _dated(year_period(_year_of(m["y"], ctx)), ctx, relative=False)
 
 
 def r_decade(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "the 1990s", "the '80s", "the nineties"."""
     if m["dec"]:
         return _dated(decade_period(int(m["dec"])), ctx, relative=False)
     tens = int(m["dd"]) if m["dd"] else parse_count(m["w"][:-3] + "y").n  # "nineties" → ninety
@@ -408,6 +414,7 @@ def r_decade(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_century(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "the 20th century" → 19."""
     n = _day_number(m["c"]) if m["c"][0].isdigit() else lexicon()["ordinals"].get(m["c"])
     if not n:
         return None
@@ -419,6 +426,7 @@ def _part_period(year: int, unit: str, n: int) -> Period:
 
 
 def r_quarter(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "the third quarter", "the first half of 1998", "fourth quarters" (a set)."""
     unit = "HY" if m["unit"].startswith("hal") else "Q"
     n = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}.get(
         m["ord"], 4 if unit == "Q" else 2)
@@ -462,6 +470,7 @@ def _relative_year(m: re.Match, ctx: Ctx) -> Optional[int]:
 
 
 def r_quarter_code(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "Q3 1998", "3Q"."""
     q = int(m["q"])
     if m["y"]:
         return _dated(quarter_period(_year_of(m["y"], ctx), q), ctx, relative=False)
@@ -471,6 +480,7 @@ def r_quarter_code(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_season(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "last summer", "the spring of 1995", "summers" (a set)."""
     code, first = grammar().seasons[m["s"]]
     if m.groupdict().get("plural"):
         return _set(f"XXXX-{code}")
@@ -483,6 +493,7 @@ def r_season(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_weekend(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "the weekend", "last weekend": the week of the chosen Saturday with -WE."""
     if ctx.day is None:
         return _unanchored(None, "week")
     sat = ctx.day + timedelta(days=6 - ctx.day.isoweekday())
@@ -499,6 +510,7 @@ def _holiday_date(spec: tuple, year: int) -> date:
 
 
 def r_holiday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "Christmas", "Easter 2017", "last Thanksgiving"; movable feasts are not dated."""
     spec = grammar().holidays[m["h"]]
     if spec[0] == "movable":
         year = _year_of(m["y"], ctx) if m["y"] else None
@@ -513,6 +525,7 @@ def r_holiday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_weekday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "Wednesday", "last Tuesday", "Friday of next week"."""
     wd = grammar().weekdays[m["wd"]]
     week_rel = m.groupdict().get("wrel")
     if ctx.day is None:
@@ -527,6 +540,7 @@ def r_weekday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_set_weekday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "every Sunday", "Tuesday nights" → XXXX-WXX-2TNI."""
     wd = grammar().weekdays[m["wd"]]
     part = m.groupdict().get("part")
     code = grammar().parts.get(part, "") if part else ""
@@ -534,14 +548,17 @@ def r_set_weekday(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_set_month(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "each July" → XXXX-07."""
     return _set(f"XXXX-{grammar().months[m['mon']]:02d}")
 
 
 def r_set_part(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "every morning" → XXXX-XX-XXTMO."""
     return _set(f"XXXX-XX-XXT{grammar().parts[m['part']]}")
 
 
 def r_set_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "every month" → P1M, "every two years" → P2Y, "twice a year" → P1Y."""
     count = parse_count(m["num"]) if m.groupdict().get("num") else Count(1, 1, 1)
     if count is None:
         return None
@@ -711,6 +728,7 @@ def _approx(reading: Optional[Reading]) -> Optional[Reading]:
 
 
 def r_half_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "half an hour" → PT30M."""
     return _duration(duration_value(0.5, grammar().units[m["unit"]]))
 
 
@@ -818,6 +836,7 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"(?:the )?(?P<rel>past|last|next|coming|previous|following|first|final|recent|ensuing|preceding|"
      r"prior|initial|remaining|latest|upcoming|succeeding|subsequent|other) (?P<num><NUM>) "
      r"(?:(?:calendar|business|working|full|straight|consecutive|trading) )?(?P<unit><UNIT>)", r_span_n),
+    (r"(?:(?:the|this|that|early|late|mid) )*(?:<PART>)", r_time_of_day),
     (r"(?:the )?(?:(?P<past>recent|more recent)|(?P<future>coming|upcoming)) (?P<unit>\w+s)",
      lambda m, c: _ref_reading("PAST_REF" if m["past"] else "FUTURE_REF", c) if m["unit"] in grammar().units else None),
     (r"(?:the )?(?:recent|coming|past|last|next|previous|ensuing|following|upcoming|remaining|early|first|"
@@ -843,6 +862,7 @@ def _q2(m: re.Match) -> re.Match:
 
 
 def r_year_short(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """Reads "FY98", "FY 1998"."""
     text = m["y"]
     year = int(text) if len(text) == 4 else _year_of("'" + text, ctx)
     return _dated(year_period(year), ctx, relative=False)
@@ -937,6 +957,8 @@ def read(t: str, ctx: Ctx) -> Optional[Reading]:
 
 
 def read_text(text: str, ctx: Ctx) -> Optional[Reading]:
+    """The reading of raw expression ``text`` against ``ctx``; None when it is not a time
+    expression (errors from impossible dates such as "February 30" count as not one)."""
     try:
         return read(clean(text), ctx)
     except (ValueError, OverflowError, KeyError, TypeError, IndexError) as exc:

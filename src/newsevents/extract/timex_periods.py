@@ -37,51 +37,61 @@ def add_months(d: date, n: int) -> date:
 
 
 def day_period(d: date) -> Period:
+    """One day: 2017-01-18."""
     return Period(d, d, d.isoformat(), "day")
 
 
 def week_period(d: date) -> Period:
+    """The ISO week holding ``d``: 2017-W03."""
     monday = d - timedelta(days=d.isoweekday() - 1)
     year, week, _ = d.isocalendar()
     return Period(monday, monday + timedelta(days=6), f"{year:04d}-W{week:02d}", "week")
 
 
 def weekend_period(d: date) -> Period:
+    """The weekend of the ISO week holding ``d``: 2017-W03-WE."""
     week = week_period(d)
     return Period(week.start + timedelta(days=5), week.end, week.value + "-WE", "week")
 
 
 def month_period(year: int, month: int) -> Period:
+    """A calendar month: 2017-01."""
     last = calendar.monthrange(year, month)[1]
     return Period(date(year, month, 1), date(year, month, last), f"{year:04d}-{month:02d}", "month")
 
 
 def quarter_period(year: int, q: int) -> Period:
+    """A calendar quarter: 2017-Q3."""
     end = add_months(date(year, 3 * q, 1), 0)
     return Period(date(year, 3 * q - 2, 1), end.replace(day=calendar.monthrange(year, 3 * q)[1]),
                   f"{year:04d}-Q{q}", "quarter")
 
 
 def half_period(year: int, h: int) -> Period:
+    """A half year: 2017-H2."""
     return Period(date(year, 6 * h - 5, 1), date(year, 6 * h, 30 if h == 1 else 31),
                   f"{year:04d}-H{h}", "quarter")
 
 
 def year_period(year: int) -> Period:
+    """A calendar year: 2017."""
     return Period(date(year, 1, 1), date(year, 12, 31), f"{year:04d}", "year")
 
 
 def decade_period(year: int) -> Period:
+    """The decade holding ``year``: 199 for the 1990s."""
     first = year // 10 * 10
     return Period(date(max(first, 1), 1, 1), date(first + 9, 12, 31), f"{first // 10:03d}", "decade")
 
 
 def century_period(year: int) -> Period:
+    """The century holding ``year``: 19 for 1900-1999."""
     first = year // 100 * 100
     return Period(date(max(first, 1), 1, 1), date(first + 99, 12, 31), f"{first // 100:02d}", "unknown")
 
 
 def season_period(year: int, code: str, first_month: int) -> Period:
+    """A season starting in ``first_month`` of ``year``: 2017-SU."""
     start = date(year, first_month, 1)
     end = add_months(start, 3) - timedelta(days=1)
     return Period(start, end, f"{year:04d}-{code}", "season")
@@ -222,10 +232,10 @@ def choose(cands: list[Period], ctx: Ctx, strict: bool = False,
            window: Optional[tuple[date, date]] = None, explicit: bool = False) -> Period:
     """The candidate the tense points to: past → the latest not after the anchor, future → the
     earliest not before it (``strict``: the anchor itself excluded); unknown → the one holding
-    the anchor, else the past one unless the future one is less than half as far. A choice more
-    than half a year away yields to a day or month within three months ("Nov. 10" in a
-    late-October article is this November even in a past-tense clause) unless the direction is
-    ``explicit`` ("last December")."""
+    the anchor, else the past one unless the future one is less than half as far. A past-tense
+    choice more than half a year away yields to a day or month within three months ("payable
+    Nov. 10" in a late-October article is this November) unless the direction is ``explicit``
+    ("last December", "since March")."""
     a0, a1 = window or ctx.window  # type: ignore[misc]
     explicit = explicit or ctx.firm
 
@@ -247,7 +257,7 @@ def choose(cands: list[Period], ctx: Ctx, strict: bool = False,
         if latest is None or earliest is None:
             return latest or earliest or cands[0]
         return earliest if 2 * dist(earliest) < dist(latest) else latest
-    if dist(pick) > FAR_DAYS and not explicit and pick.precision in ("day", "month"):
+    if ctx.tense == "past" and dist(pick) > FAR_DAYS and not explicit and pick.precision in ("day", "month"):
         near = [p for p in cands if dist(p) <= NEAR_DAYS]
         if near:
             return min(near, key=dist)

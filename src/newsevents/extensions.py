@@ -5,6 +5,8 @@ Stages write their results to ``doc._.<name>``; read them through these names on
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.tokens import Doc
 
 DOC_EXTENSIONS = {
@@ -26,3 +28,22 @@ def register_extensions(force: bool = False) -> None:
 
 
 register_extensions()
+
+
+def sentences(doc: Doc) -> list:
+    """The doc's sentences, computed once per doc (``doc.sents`` walks every token each time)."""
+    cached = doc.user_data.get("newsevents_sents")
+    if cached is None or cached[0] != len(doc):
+        sents = list(doc.sents) if len(doc) else []
+        starts = [s.start for s in sents]
+        cached = (len(doc), sents, starts)
+        doc.user_data["newsevents_sents"] = cached
+    return cached[1]
+
+
+def sent_of(item):
+    """The sentence of a token or span, in O(log n) (``Token.sent`` scans the whole doc)."""
+    sentences(item.doc)
+    _, sents, starts = item.doc.user_data["newsevents_sents"]
+    i = item.i if hasattr(item, "i") else item.start
+    return sents[bisect_right(starts, i) - 1]

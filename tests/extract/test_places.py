@@ -154,3 +154,28 @@ def test_component_sets_doc_places(nlp, gazetteer_path: Path) -> None:
     doc._.article = Article(id="c", text=doc.text)
     doc = model(doc)
     assert [(p.text, p.country_code) for p in doc._.places] == [("Lahore", "PK"), ("Quetta", "PK")]
+
+
+@pytest.mark.parametrize("text, name, admin1, country_code, precision", [
+    ("Police arrested a man in Alexandria, Louisiana on Monday.", "Alexandria", "Louisiana", "US", "city"),
+    ("People rallied in Springfield (Illinois) against the plan.", "Springfield", "Illinois", "US", "city"),
+    ("Teachers marched in Portland, Maine, on Friday.", "Portland", "Maine", "US", "city"),
+])
+def test_region_after_a_name_narrows_it(nlp, gazetteer, text: str, name: str, admin1: str,
+                                        country_code: str, precision: str) -> None:
+    place = _at(_places(nlp, gazetteer, text), name)
+    assert (place.admin1, place.country_code, place.precision) == (admin1, country_code, precision)
+
+
+def test_region_named_after_a_place_is_the_region(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Farmers protested in Ahmadpur East, Punjab, on Sunday.")
+    punjab = _at(found, "Punjab")
+    assert (punjab.precision, punjab.country_code) == ("admin1", "PK")
+
+
+@pytest.mark.parametrize("text, place", [
+    ("The Shreveport Police Department arrested two men on Friday.", "Shreveport"),
+    ("Officials of the Texas Department of Transportation closed the road.", "Texas"),
+])
+def test_place_inside_an_unknown_organisation(nlp, gazetteer, text: str, place: str) -> None:
+    assert _at(_places(nlp, gazetteer, text), place).country_code == "US"

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..knowledge import actor_terms, organization_index, roles
 from ..schema import Actor
+from ..extensions import sent_of
 
 # Right-hand modifiers that belong to an actor noun phrase ("security personnel in plainclothes").
 ATTIRE = {"plainclothes", "plain", "uniform", "uniforms", "civvies", "civilian"}
@@ -67,26 +68,44 @@ def _mention(doc: Doc, start: int, end: int, head: int, **kw) -> ActorMention:
 
 
 @lru_cache(maxsize=1)
-def _role_phrases() -> list[tuple[str, ...]]:
-    """Role phrases as lower-case token tuples, longest first ("sector in-charge")."""
-    phrases = [tuple(re.findall(r"[\w]+|[^\w\s]", r)) for r in roles()]
-    return sorted(phrases, key=len, reverse=True)
+def _role_phrases() -> tuple[dict[str, list[tuple[str, ...]]], dict[str, list[tuple[str, ...]]]]:
+    """Role phrases as lower-case token tuples ("sector in-charge"), indexed by first and by
+    last word, longest first."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    by_last: dict[str, list[tuple[str, ...]]] = {}
+    for role in roles():
+        phrase = tuple(re.findall(r"[\w]+|[^\w\s]", role))
+        by_first.setdefault(phrase[0], []).append(phrase)
+        by_last.setdefault(phrase[-1], []).append(phrase)
+    for table in (by_first, by_last):
+        for phrases in table.values():
+            phrases.sort(key=len, reverse=True)
+    return by_first, by_last
+
+
+def _matches(doc: Doc, start: int, phrase: tuple[str, ...]) -> bool:
+    return 0 <= start and start + len(phrase) <= len(doc) and \
+        all(doc[start + k].lower_ == w for k, w in enumerate(phrase))
 
 
 def role_ending_at(doc: Doc, end: int, floor: int = 0) -> Optional[tuple[int, str]]:
     """A role phrase whose last token is ``end - 1``: (start token, role text)."""
-    for phrase in _role_phrases():
+    if end < 1:
+        return None
+    for phrase in _role_phrases()[1].get(doc[end - 1].lower_, ()):
         start = end - len(phrase)
-        if start >= floor and tuple(t.lower_ for t in doc[start:end]) == phrase:
+        if start >= floor and _matches(doc, start, phrase):
             return start, doc[start:end].text
     return None
 
 
 def role_starting_at(doc: Doc, start: int) -> Optional[tuple[int, str]]:
-    for phrase in _role_phrases():
-        end = start + len(phrase)
-        if end <= len(doc) and tuple(t.lower_ for t in doc[start:end]) == phrase:
-            return end, doc[start:end].text
+    """A role phrase starting at token ``start``: (end token, role text)."""
+    if start >= len(doc):
+        return None
+    for phrase in _role_phrases()[0].get(doc[start].lower_, ()):
+        if _matches(doc, start, phrase):
+            return start + len(phrase), doc[start:start + len(phrase)].text
     return None
 
 
@@ -111,7 +130,7 @@ def org_display(ent: Span) -> tuple[str, Optional[str]]:
 
 def _org_before(doc: Doc, i: int, orgs: list[ActorMention]) -> Optional[ActorMention]:
     """The organisation a possessive pronoun at token ``i`` refers to: the nearest one before."""
-    before = [o for o in orgs if o.end <= i and doc[o.start].sent.start >= doc[i].sent.start - 200]
+    before = [o for o in orgs if o.end <= i and sent_of(doc[o.start]).start >= sent_of(doc[i]).start - 200]
     return before[-1] if before else None
 
 
@@ -177,7 +196,7 @@ def person_mentions(doc: Doc, orgs: list[ActorMention]) -> list[ActorMention]:
 
 def _role_before(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> None:
     """"MQM London convener Nadeem Nusrat", "its Chairman Iqbal Kazmi"."""
-    found = role_ending_at(doc, m.start, floor=doc[m.start].sent.start)
+    found = role_ending_at(doc, m.start, floor=sent_of(doc[m.start]).start)
     if not found:
         return
     rstart, m.role = found

@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Token
 
 from ..schema import Claim
 from .events import EventCandidate, attached_time, build_events
+from ..extensions import sent_of
 
 PRIORITY = {"cancelled": 6, "postponed": 6, "denied": 5, "negated": 4, "hypothetical": 3,
             "claimed": 2, "alleged": 2, "planned": 1, "asserted": 0}
@@ -96,7 +97,7 @@ def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
                 status, cue = _stronger(status, modals[word]), ch
             elif ch.dep_ == "neg" and i == 0:
                 status, cue = _stronger(status, "negated"), ch
-    according = _according_to(head.sent, actors)
+    according = _according_to(sent_of(head), actors)
     if according and status in ("asserted", "alleged"):
         return Claim(status="claimed", source=according, cue="according to")
     if cue is None:
@@ -134,10 +135,10 @@ def _according_to(sent, actors) -> Optional[str]:
 
 def report_carried_over(doc: Doc, head: Token) -> Optional[Claim]:
     """A cue-less sentence right after "Sources said ..." in the same paragraph continues the report."""
-    sent = head.sent
+    sent = sent_of(head)
     if sent.start == 0 or "\n" in doc[sent.start - 1].text or doc[sent.start - 1].is_space:
         return None
-    prev = doc[sent.start - 1].sent
+    prev = sent_of(doc[sent.start - 1])
     if "\n" in prev.text.strip():
         return None
     reporting = cues()["reporting"]
@@ -235,10 +236,10 @@ def follows_background(doc: Doc, c: EventCandidate, earlier: list[EventCandidate
     if attached_time(doc, c) is not None or not earlier:
         return False
     prev = earlier[-1]
-    if doc[prev.head].sent.start == doc[c.head].sent.start or doc[c.head].tag_ != "VBN" \
+    if sent_of(doc[prev.head]).start == sent_of(doc[c.head]).start or doc[c.head].tag_ != "VBN" \
             or any(a.lower_ in ("have", "has") for a in doc[c.head].children):
         return False
-    same_par = "\n" not in doc[doc[prev.head].sent.start:doc[c.head].sent.start].text.strip()
+    same_par = "\n" not in doc[sent_of(doc[prev.head]).start:sent_of(doc[c.head]).start].text.strip()
     shared = {id(t) for t in prev.targets} & {id(t) for t in c.targets} or \
         any(a.name and b.name and a.name.split()[-1] == b.name.split()[-1]
             for a in prev.targets for b in c.targets)

@@ -26,6 +26,7 @@ from ..knowledge import taxonomy, tsv
 from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Quantity, TypeNames
 from ..schema import Span as TextSpan
 from .actors import ActorMention
+from ..extensions import sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
                 "lawyers", "farmers", "traders", "protesters"}
@@ -113,7 +114,7 @@ def _match_rest(doc: Doc, tok: Token, words: tuple[str, ...]) -> Optional[list[i
     for w in words[1:]:
         k = next((k for k in range(j, min(len(doc), j + 4))
                   if doc[k].lower_ == w or doc[k].pos_ == "NOUN" and doc[k].lemma_.lower() == w), None)
-        if k is None or doc[k].sent.start != tok.sent.start:
+        if k is None or sent_of(doc[k]).start != sent_of(tok).start:
             return None
         found.append(k)
         j = k + 1
@@ -180,8 +181,8 @@ class ActorIndex:
     def resolve(self, tok: Token, exclude: list[ActorMention] = ()) -> list[ActorMention]:
         """The nearest earlier actor a pronoun can refer to (a subject if there is one)."""
         many = tok.lower_ in PRONOUNS_MANY
-        sent_start = tok.sent.start
-        prev_sents = [s for s in self.doc.sents if s.end <= sent_start][-2:]
+        sent_start = sent_of(tok).start
+        prev_sents = [s for s in sentences(self.doc) if s.end <= sent_start][-2:]
         floor = prev_sents[0].start if prev_sents else sent_start
         cands = [m for m in self.actors if floor <= m.start and m.end <= tok.i
                  and all(m is not x for x in exclude)]
@@ -292,7 +293,7 @@ def noun_arguments(tok: Token, idx: ActorIndex, protest: bool) -> tuple[list[Act
 
 def _possessor_before(tok: Token, idx: ActorIndex) -> list[ActorMention]:
     """"the rival faction's January 29 gathering": the actor before a possessive 's."""
-    for k in range(tok.i - 1, max(tok.sent.start, tok.i - 5) - 1, -1):
+    for k in range(tok.i - 1, max(sent_of(tok).start, tok.i - 5) - 1, -1):
         t = tok.doc[k]
         if t.tag_ == "POS" and k > 0:
             return idx.at(tok.doc[k - 1])
@@ -423,7 +424,7 @@ def merge_in_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandi
     """Mentions of one family in one sentence are one event when they are linked."""
     out: list[EventCandidate] = []
     for c in cands:
-        prev = next((p for p in out if doc[p.head].sent.start == doc[c.head].sent.start
+        prev = next((p for p in out if sent_of(doc[p.head]).start == sent_of(doc[c.head]).start
                      and _family(p.type) == _family(c.type)
                      and not (_named(p) and _named(c) and not _named(p) & _named(c))
                      and _linked(doc, p, c)), None)
@@ -556,7 +557,7 @@ def event_date(doc: Doc, c: EventCandidate) -> Optional[EventDate]:
 
 def _sentence_time(doc: Doc, c: EventCandidate):
     """The sentence's only time, when it modifies a clause the trigger belongs to."""
-    sent = doc[c.head].sent
+    sent = sent_of(doc[c.head])
     times = [t for t in doc._.times or [] if sent.start_char <= t.start < sent.end_char
              and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()]
     if len(times) != 1:
@@ -637,11 +638,11 @@ def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
 def harm_counts(doc: Doc, c: EventCandidate, busy: set[int]) -> tuple[Optional[Count], Optional[Count]]:
     """Fatalities and injuries in the event's sentence ("killing 6 civilians"), or in the next
     sentence of its paragraph when that one reports no event of its own ("At least 12 were injured")."""
-    sent = doc[c.head].sent
+    sent = sent_of(doc[c.head])
     end = sent.end_char
     if sent.end < len(doc):
-        nxt = doc[sent.end].sent
-        if nxt.start not in busy and "\n\n" not in doc.text[sent.end_char:nxt.start_char]:
+        nxt = sent_of(doc[sent.end])
+        if nxt.start not in busy and "\n\n" not in doc[sent.end - 1:nxt.start + 1].text_with_ws:
             end = nxt.end_char
     out: dict[str, Optional[Count]] = {"kill": None, "injure": None}
     for q in doc._.quantities or []:
@@ -690,7 +691,7 @@ def refine_type(c: EventCandidate, fatalities: Optional[Count]) -> str:
 
 
 def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset()) -> Event:
-    sent = doc[c.head].sent
+    sent = sent_of(doc[c.head])
     date = event_date(doc, c) or (None if c.background else article_month(doc))
     fatalities, injuries = harm_counts(doc, c, busy) if c.type in HARMFUL else (None, None)
     c.type = refine_type(c, fatalities)
@@ -727,14 +728,14 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
     score -= 1.0 * e.background
     score -= 0.3 * (e.claim.status not in ("asserted", "claimed"))
     score -= 0.5 * (e.type == "ATTRIB")
-    score -= 0.02 * [s.start for s in doc.sents].index(doc[c.head].sent.start) if doc.has_annotation("SENT_START") else 0
+    score -= 0.02 * [s.start for s in sentences(doc)].index(sent_of(doc[c.head]).start) if doc.has_annotation("SENT_START") else 0
     return round(score, 3)
 
 
 def build_events(doc: Doc, cands: list[EventCandidate]) -> list[Event]:
     """Contract events ordered by salience, the main event first."""
     built = []
-    busy = {doc[i].sent.start for c in cands for i in c.mentions}
+    busy = {sent_of(doc[i]).start for c in cands for i in c.mentions}
     for c in cands:
         e = build_event(doc, c, busy)
         e.salience = salience(doc, e, c)

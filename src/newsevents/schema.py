@@ -66,24 +66,8 @@ class TimeMention(Span):
     tense: Optional[Literal["past", "future", "present"]] = None
 
 
-class Place(Model):
-    """A resolved gazetteer entry."""
-
-    name: str
-    admin2: Optional[str] = None
-    admin1: Optional[str] = None
-    country: Optional[str] = None
-    country_code: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    precision: PlacePrecision = "unknown"
-    geonames_id: Optional[int] = None
-    population: Optional[int] = None
-    parent: Optional[str] = None  # for neighbourhoods/landmarks: the city they belong to
-
-
-class PlaceMention(Span):
-    """A toponym in the text and, where resolved, where it is (stage 4)."""
+class PlaceFields(Model):
+    """Where a place is: the fields every resolved place carries."""
 
     name: Optional[str] = None
     admin2: Optional[str] = None
@@ -94,6 +78,19 @@ class PlaceMention(Span):
     lon: Optional[float] = None
     precision: PlacePrecision = "unknown"
     geonames_id: Optional[int] = None
+
+
+class Place(PlaceFields):
+    """A resolved gazetteer entry."""
+
+    name: str
+    population: Optional[int] = None
+    parent: Optional[str] = None  # for neighbourhoods/landmarks: the city they belong to
+
+
+class PlaceMention(Span, PlaceFields):
+    """A toponym in the text and, where resolved, where it is (stage 4)."""
+
     parent: Optional[str] = None
     kind: Literal["place", "demonym", "dateline"] = "place"
     score: Optional[float] = None  # resolution confidence 0..1
@@ -127,21 +124,14 @@ class EventDate(Span):
     basis: str = "text"  # text | sentence | paragraph | article_date | none
 
 
-class Location(Model):
+class Location(PlaceFields):
+    """Where an event happened, and on what ``basis`` (text, actor, dateline, article)."""
+
     text: Optional[str] = None
-    name: Optional[str] = None
     sublocality: Optional[str] = None
-    admin2: Optional[str] = None
-    admin1: Optional[str] = None
-    country: Optional[str] = None
-    country_code: Optional[str] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    precision: PlacePrecision = "unknown"
-    geonames_id: Optional[int] = None
     start: Optional[int] = None
     end: Optional[int] = None
-    basis: str = "text"  # text | dateline | article
+    basis: str = "text"  # text | actor | dateline | article
 
 
 class Count(Model):

@@ -420,19 +420,24 @@ def _linked(doc: Doc, a: EventCandidate, b: EventCandidate) -> bool:
     return False
 
 
-def merge_in_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
-    """Mentions of one family in one sentence are one event when they are linked."""
+def _merge(cands: list[EventCandidate], same) -> list[EventCandidate]:
+    """Fold each candidate into the latest earlier one that ``same(earlier, later)`` accepts."""
     out: list[EventCandidate] = []
     for c in cands:
-        prev = next((p for p in out if sent_of(doc[p.head]).start == sent_of(doc[c.head]).start
-                     and _family(p.type) == _family(c.type)
-                     and not (_named(p) and _named(c) and not _named(p) & _named(c))
-                     and _linked(doc, p, c)), None)
+        prev = next((p for p in reversed(out) if same(p, c)), None)
         if prev is None:
             out.append(c)
         else:
             out[out.index(prev)] = _absorb(prev, c)
     return out
+
+
+def merge_in_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
+    """Mentions of one family in one sentence are one event when they are linked."""
+    return _merge(cands, lambda p, c: sent_of(doc[p.head]).start == sent_of(doc[c.head]).start
+                  and _family(p.type) == _family(c.type)
+                  and not (_named(p) and _named(c) and not _named(p) & _named(c))
+                  and _linked(doc, p, c))
 
 
 def _same_referent(a: ActorMention, b: ActorMention) -> bool:
@@ -445,15 +450,7 @@ def _same_referent(a: ActorMention, b: ActorMention) -> bool:
 
 def merge_across_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
     """Later mentions of an event already reported: the same person, or "the rally"."""
-    out: list[EventCandidate] = []
-    for c in cands:
-        prev = next((p for p in reversed(out) if _family(p.type) == _family(c.type)
-                     and _refers_back(doc, p, c)), None)
-        if prev is None:
-            out.append(c)
-        else:
-            out[out.index(prev)] = _absorb(prev, c)
-    return out
+    return _merge(cands, lambda p, c: _family(p.type) == _family(c.type) and _refers_back(doc, p, c))
 
 
 def _refers_back(doc: Doc, p: EventCandidate, c: EventCandidate) -> bool:

@@ -88,11 +88,28 @@ def _capitalised(span: Span) -> bool:
 
 def _blocked(doc: Doc, dateline: Optional[tuple[int, int]]) -> set[int]:
     """Token indices that cannot be part of a place: organisations and the dateline."""
-    out = {i for e in doc.ents if e.label_ == "ORG" for i in range(e.start, e.end)}
+    out = {i for e in _entity_parts(doc) if e.label_ == "ORG" for i in range(e.start, e.end)}
     if dateline:
         span = doc.char_span(dateline[0], dateline[1], alignment_mode="expand")
         if span is not None:
             out.update(range(span.start, span.end))
+    return out
+
+
+def _entity_parts(doc: Doc) -> list[Span]:
+    """The model's entities, those that run across a bracket or comma cut there ("Eibar (Basque
+    Country" → "Eibar", "Basque Country"), each part keeping the entity's label."""
+    out = []
+    for ent in doc.ents:
+        cuts = [t.i for t in ent if t.text in ("(", ")", ",", "[", "]")]
+        if not cuts:
+            out.append(ent)
+            continue
+        start = ent.start
+        for i in [*cuts, ent.end]:
+            if i > start:
+                out.append(Span(doc, start, i, label=ent.label_, span_id=ent.ent_id))
+            start = i + 1
     return out
 
 
@@ -101,7 +118,7 @@ def _entity_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]:
     preposition ("in Liaquatabd") or elsewhere (weak: kept only if the gazetteer is sure)."""
     prepositions = place_words().get("preposition", set())
     out = []
-    for ent in doc.ents:
+    for ent in _entity_parts(doc):
         if ent.label_ in PLACE_LABELS and not blocked.intersection(range(ent.start, ent.end)):
             out.append((ent, True, True))
         elif ent.label_ in NAME_LABELS and ent.label_ != "ORG" or (

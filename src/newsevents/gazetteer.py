@@ -52,7 +52,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "2"
 #: changes whenever the build turns the same sources into different places (names, levels);
 #: part of the sources fingerprint, so an older build is rebuilt (keeping imported places)
-BUILD_REVISION = "2"
+BUILD_REVISION = "3"
 
 #: precision of a place of each kind (``places.kind``)
 KIND_PRECISION = {
@@ -313,7 +313,8 @@ def _region_names(conn: sqlite3.Connection, table: dict[tuple[str, str], _Region
 
 
 def _country_names() -> dict[str, tuple[list[str], list[str]]]:
-    """data/country_names.tsv: code → (other names, demonyms)."""
+    """data/country_names.tsv: code → (other names, demonyms); a fourth column, the name the
+    country is reported by, is read by _country_display_names."""
     out = {}
     for n, line in enumerate(data_lines("country_names.tsv"), 1):
         parts = line.split("\t")
@@ -322,6 +323,17 @@ def _country_names() -> dict[str, tuple[list[str], list[str]]]:
         demonyms = parts[2].split("|") if len(parts) > 2 and parts[2] else []
         out[parts[0]] = ([p for p in parts[1].split("|") if p], demonyms)
     return out
+
+
+def _rename_countries(src: _Sources) -> None:
+    """Name countries as country_names.tsv's fourth column says ("Palestine" for GeoNames'
+    "Palestinian Territory"), keeping the GeoNames name as another name."""
+    for line in data_lines("country_names.tsv"):
+        parts = line.split("\t")
+        if len(parts) > 3 and parts[3].strip() and parts[0] in src.countries:
+            rec = src.countries[parts[0]]
+            rec["alternates"] = [*rec.get("alternates", []), rec["name"]]
+            rec["name"] = parts[3].strip()
 
 
 def _plural(demonym: str) -> Optional[str]:
@@ -432,14 +444,16 @@ def _subdivisions(src: _Sources, table: dict[tuple[str, str], _RegionNames]) -> 
     A province is named by its English name (region_names.tsv's, else english_region_name's);
     its GeoNames name stays one of its names."""
     out = {}
+    first_codes = {r[2] for r in src.subdivisions if len(r) > 6 and r[6] in ("1", "2") and r[2].count(".") == 1}
     for n, row in enumerate(src.subdivisions, 1):
         if len(row) < 9 or row[6] not in ("1", "2"):
             continue
         parts = row[2].split(".")
-        # a first-level GeoNames code ("IQ.08") listed below a region GeoNames lacks (Iraq's
-        # Kurdistan Region) is still a first-level division
-        level = 1 if len(parts) == 2 else int(row[6])
-        if len(parts) < level + 1:
+        # the GeoNames code says the level: "IQ.08" is first-level even when listed below a
+        # region GeoNames lacks (Iraq's Kurdistan Region); "PS.WE.7870555" is second-level
+        # when its first-level division ("PS.WE") is known
+        level = 2 if len(parts) == 3 and ".".join(parts[:2]) in first_codes else min(len(parts) - 1, int(row[6]))
+        if level not in (1, 2) or len(parts) < level + 1:
             continue
         name, alternates = row[0], [a for a in row[5].split("|") if usable_alternate(a)]
         if level == 1:
@@ -497,6 +511,7 @@ def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
     bounding box of their places, with the sum of their places' populations."""
     points: dict[object, list[tuple[float, float]]] = {}
     people: dict[object, int] = {}
+    first = {(s.country_code, s.admin1_code): s for s in subs.values() if s.level == 1}
     for city in src.cities:
         pt, pop = (city["latitude"], city["longitude"]), city.get("population") or 0
         keys = [(city["countrycode"], city.get("admin1code") or "")]
@@ -512,6 +527,8 @@ def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
             continue  # no place is known in it, so there is no point to give it
         lat, lon = _bbox_centre(points[key])
         parent = subs.get(sub.parent_row) if sub.parent_row else None
+        if parent is None or parent.level != 1:
+            parent = first.get((sub.country_code, sub.admin1_code))
         rows.append(PlaceRow(
             name=sub.name, kind="admin1" if sub.level == 1 else "admin2",
             country_code=sub.country_code, country=src.countries.get(sub.country_code, {}).get("name"),
@@ -668,6 +685,7 @@ def _require_columns(text: str, label: str) -> None:
 def _fill(conn: sqlite3.Connection, min_population: int, say) -> dict:
     """Write every bundled source into an empty gazetteer; returns counts per kind."""
     src = _read_sources()
+    _rename_countries(src)
     info, extra = _countryinfo(), _country_names()
     say("sources read: %d places, %d subdivisions", len(src.cities), len(src.subdivisions))
     regions = _region_table()

@@ -179,3 +179,29 @@ def test_region_named_after_a_place_is_the_region(nlp, gazetteer) -> None:
 ])
 def test_place_inside_an_unknown_organisation(nlp, gazetteer, text: str, place: str) -> None:
     assert _at(_places(nlp, gazetteer, text), place).country_code == "US"
+
+
+def test_entity_run_across_a_bracket_is_cut(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "On Monday residents protested in Eibar (Basque Country) against "
+                    "the new road.")
+    eibar = _at(found, "Eibar")
+    assert (eibar.country_code, eibar.precision) == ("ES", "city")
+
+
+def test_unknown_place_in_a_bracketed_region_is_left_out(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "A bomb exploded in Springfield (Sindh, Pakistan) on Friday.")
+    assert [p.text for p in found if p.kind == "place"] == ["Sindh", "Pakistan"]
+    assert _at(found, "Sindh").precision == "admin1"
+
+
+def test_country_name_is_the_country(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Exports from China rose while Tokyo and Osaka reported losses.")
+    assert _at(found, "China").country_code == "CN"
+
+
+def test_names_listed_before_a_plural_place_noun(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Flood warnings were issued for Becker, Clay and Wilkin counties "
+                    "in Minnesota.")
+    for name in ("Becker", "Clay", "Wilkin"):
+        county = _at(found, name)
+        assert (county.name, county.precision, county.admin1) == (f"{name} County", "admin2", "Minnesota")

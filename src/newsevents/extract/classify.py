@@ -1,10 +1,11 @@
 """Event-type classifier: a learned complement to the trigger lexicon of the events stage.
 
-A linear support-vector model over TF-IDF word and character n-grams, trained on the project's own hand-written
-examples (``data/training/event_types.jsonl``, described in ``DATA_CARD.md``), types a sentence or
-a short snippet over the whole taxonomy (``data/taxonomy.csv``). Its probabilities are calibrated
-by temperature scaling of the model's scores (a softmax), fitted on out-of-fold predictions, so that a probability of 0.8 means the
-type is right about eight times in ten on text like the training data.
+A linear support-vector model over TF-IDF word and character n-grams, trained on the project's
+own hand-written examples (``data/training/event_types.jsonl``, described in ``DATA_CARD.md``),
+types a sentence or a short snippet over the whole taxonomy (``data/taxonomy.csv``). Its
+probabilities are calibrated by temperature scaling of the model's scores (a softmax), fitted on
+out-of-fold predictions, so that a probability of 0.8 means the type is right about eight times
+in ten on text like the training data.
 
 The model is trained on first use (about two seconds on one CPU core), kept in memory, and stored in
 the user cache directory under a key made from the training data, this module's model settings
@@ -144,7 +145,8 @@ def training_examples() -> tuple[list[str], list[str]]:
     for n, rec in enumerate(jsonl(TRAINING_FILE), 1):
         text, code = rec.get("text"), rec.get("type")
         if not isinstance(text, str) or not text.strip() or code not in codes:
-            raise DataFileError(TRAINING_FILE, reason=f"record {n} needs a text and a taxonomy type, got {code!r}")
+            raise DataFileError(TRAINING_FILE,
+                                reason=f"record {n} needs a text and a taxonomy type, got {code!r}")
         texts.append(text)
         labels.append(code)
     return texts, labels

@@ -26,6 +26,7 @@ from ..knowledge import taxonomy, tsv
 from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Quantity, TypeNames
 from ..schema import Span as TextSpan
 from .actors import ActorMention
+from .quantities import is_people_noun
 from ..extensions import sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
@@ -56,7 +57,8 @@ RESPONSIBILITY_VERBS = {"claim", "deny", "own"}
 PRONOUNS_ONE = {"he", "him", "his", "she", "her"}
 PRONOUNS_MANY = {"they", "them", "their"}
 RELATIVE = {"who", "whom", "that", "which"}
-KILL = {"kill", "die", "dead", "death", "murder", "behead", "execute", "slay", "martyr"}
+KILL = {"kill", "die", "dead", "death", "murder", "behead", "execute", "slay", "martyr", "fatality",
+        "shoot dead", "gun down"}
 INJURE = {"injure", "wound", "hurt", "injured", "wounded"}
 PASS_THROUGH = {"pobj", "prep", "appos", "compound", "amod", "det", "nmod", "poss", "npadvmod",
                 "nummod", "acl"}
@@ -449,8 +451,23 @@ def _same_referent(a: ActorMention, b: ActorMention) -> bool:
 
 
 def merge_across_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
-    """Later mentions of an event already reported: the same person, or "the rally"."""
-    return _merge(cands, lambda p, c: _family(p.type) == _family(c.type) and _refers_back(doc, p, c))
+    """Later mentions of an event already reported: the same person, "the rally", or people
+    killed right after a violent event is told ("... opened fire. Two people were killed.")."""
+    return _merge(cands, lambda p, c: (_family(p.type) == _family(c.type) and _refers_back(doc, p, c))
+                  or _harm_follows(doc, p, c))
+
+
+def _harm_follows(doc: Doc, p: EventCandidate, c: EventCandidate) -> bool:
+    if c.rule not in HARM_RULES or _family(p.type) not in ("violence", "protest", "custody") \
+            or _own_time(doc, c):
+        return False
+    between = doc[max(p.mentions) + 1:c.head]
+    return "\n\n" not in between.text_with_ws and len(list(sentences_between(doc, p, c))) <= 2
+
+
+def sentences_between(doc: Doc, p: EventCandidate, c: EventCandidate):
+    start, end = sent_of(doc[max(p.mentions)]).start, sent_of(doc[c.head]).start
+    return [s for s in sentences(doc) if start < s.start <= end]
 
 
 def _refers_back(doc: Doc, p: EventCandidate, c: EventCandidate) -> bool:
@@ -539,12 +556,17 @@ def attached_time(doc: Doc, c: EventCandidate):
     return None
 
 
-def event_date(doc: Doc, c: EventCandidate) -> Optional[EventDate]:
+def event_date(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset()) -> Optional[EventDate]:
+    """The event's date: its own time expression, else its sentence's (``taken``: start offsets of
+    times that other events' triggers own by syntax)."""
     tm = attached_time(doc, c)
     basis = "text"
     if tm is None:
-        tm = _sentence_time(doc, c)
+        tm = _sentence_time(doc, c, taken)
         basis = "sentence"
+    if tm is None:
+        tm = _paragraph_time(doc, c)
+        basis = "paragraph"
     if tm is not None:
         return EventDate(text=tm.text, start=tm.start, end=tm.end, value=tm.value[:10],
                          precision=tm.precision, approx=tm.approx, earliest=tm.earliest,
@@ -552,16 +574,36 @@ def event_date(doc: Doc, c: EventCandidate) -> Optional[EventDate]:
     return None
 
 
-def _sentence_time(doc: Doc, c: EventCandidate):
-    """The sentence's only time, when it modifies a clause the trigger belongs to."""
+def _sentence_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset()):
+    """The sentence's only time, unless it belongs to another event or to a clause the trigger
+    is not in ("the crackdown was aimed at making the rival's January 29 gathering successful")."""
     sent = sent_of(doc[c.head])
     times = [t for t in doc._.times or [] if sent.start_char <= t.start < sent.end_char
              and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()]
-    if len(times) != 1:
+    fronted = [t for t in times if t.start - sent.start_char <= 4 and t.start not in taken]
+    if fronted:  # "On 7 May 2022, ...": a scene-setting time covers the whole sentence
+        return fronted[0]
+    if len(times) != 1 or times[0].start in taken:
         return None
     root = _root(doc, times[0].start, times[0].end)
     verb = next((a for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None) if root is not None else None
-    return times[0] if verb is not None and doc[c.head] in verb.subtree else None
+    return times[0] if verb is None or doc[c.head] in verb.subtree else None
+
+
+def _paragraph_time(doc: Doc, c: EventCandidate):
+    """The scene-setting time that opens an earlier sentence of the same paragraph
+    ("On 19 May 2022, ... exchanged fire. Both were killed.")."""
+    sent = sent_of(doc[c.head])
+    best = None
+    for t in doc._.times or []:
+        if t.start >= sent.start_char:
+            break
+        opener = sent_of(doc.char_span(t.start, t.end, alignment_mode="expand"))
+        if t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit() and t.start - opener.start_char <= 4:
+            best = t
+    if best is None or "\n\n" in doc[doc.char_span(best.start, best.end, alignment_mode="expand").start:sent.start].text_with_ws:
+        return None
+    return best
 
 
 def article_month(doc: Doc) -> Optional[EventDate]:
@@ -632,31 +674,53 @@ def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
     return None
 
 
-def harm_counts(doc: Doc, c: EventCandidate, busy: set[int]) -> tuple[Optional[Count], Optional[Count]]:
-    """Fatalities and injuries in the event's sentence ("killing 6 civilians"), or in the next
-    sentence of its paragraph when that one reports no event of its own ("At least 12 were injured")."""
+def _harm_window(doc: Doc, c: EventCandidate, busy: set[int]) -> list[Span]:
+    """Sentences that report the event's harm: each mention's sentence and the sentences after the
+    first one, in its paragraph, up to the next sentence with an event of its own."""
+    sents = {sent_of(doc[i]).start: sent_of(doc[i]) for i in c.mentions}
     sent = sent_of(doc[c.head])
-    end = sent.end_char
-    if sent.end < len(doc):
+    while sent.end < len(doc):
         nxt = sent_of(doc[sent.end])
-        if nxt.start not in busy and "\n\n" not in doc[sent.end - 1:nxt.start + 1].text_with_ws:
-            end = nxt.end_char
+        if nxt.start in busy or "\n\n" in doc[sent.end - 1:nxt.start + 1].text_with_ws:
+            break
+        sents[nxt.start] = sent = nxt
+    return [sents[k] for k in sorted(sents)]
+
+
+def harm_counts(doc: Doc, c: EventCandidate, busy: set[int]) -> tuple[Optional[Count], Optional[Count]]:
+    """Fatalities and injuries: "killing 6 civilians", "At least 12 were injured" in the next
+    sentence, "2 fatalities"; a single person killed counts 1. The largest figure reported wins
+    (the same deaths are often repeated, never summed)."""
     out: dict[str, Optional[Count]] = {"kill": None, "injure": None}
+    for sent in _harm_window(doc, c, busy):
+        for key, lemmas in (("kill", KILL), ("injure", INJURE)):
+            found = _harm_in(doc, sent, lemmas)
+            if found is not None and (out[key] is None or (found.min or 0) > (out[key].min or 0)):
+                out[key] = found
+    return out["kill"], out["injure"]
+
+
+def _harm_in(doc: Doc, sent: Span, lemmas: set[str]) -> Optional[Count]:
     for q in doc._.quantities or []:
-        if not (sent.start_char <= q.start < end) or q.head_i is None:
+        if not (sent.start_char <= q.start < sent.end_char) or q.head_i is None:
             continue
         noun = doc[q.head_i]
         if any(a.lower_ == "including" for a in noun.ancestors if a.i > sent.start):
             continue
-        for key, lemmas in (("kill", KILL), ("injure", INJURE)):
-            if out[key] is None and _harmed(noun, lemmas):
-                out[key] = Count(min=q.min, max=q.max, text=q.text, start=q.start, end=q.end)
-    return out["kill"], out["injure"]
+        if _harmed(noun, lemmas):
+            return Count(min=q.min, max=q.max, text=q.text, start=q.start, end=q.end)
+    for tok in sent:  # "a man was shot dead", "killed a police officer", "Yusuf al Awni was killed"
+        if tok.dep_ in ("dobj", "nsubjpass") and tok.tag_ in ("NN", "NNP") and _harmed(tok, lemmas) \
+                and not any(c.dep_ == "nummod" for c in tok.children) \
+                and (tok.ent_type_ == "PERSON" or is_people_noun(tok)):
+            return Count(min=1, max=1, text=tok.text, start=tok.idx, end=tok.idx + len(tok))
+    return None
 
 
 def _harmed(noun: Token, lemmas: set[str]) -> bool:
     h = noun.head
-    if noun.dep_ in ("dobj", "nsubjpass", "nsubj") and h.lemma_.lower() in lemmas:
+    prt = next((f"{h.lemma_.lower()} {c.lower_}" for c in h.children if c.dep_ in ("prt", "acomp", "oprd", "advmod")), "")
+    if noun.dep_ in ("dobj", "nsubjpass", "nsubj") and (h.lemma_.lower() in lemmas or prt in lemmas):
         return True
     return any(c.lemma_.lower() in lemmas and c.dep_ in ("amod", "acl", "appos") for c in noun.children) \
         or (noun.lemma_.lower() in lemmas)
@@ -687,9 +751,10 @@ def refine_type(c: EventCandidate, fatalities: Optional[Count]) -> str:
     return c.type
 
 
-def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset()) -> Event:
+def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset(),
+                taken: frozenset[int] = frozenset()) -> Event:
     sent = sent_of(doc[c.head])
-    date = event_date(doc, c) or (None if c.background else article_month(doc))
+    date = event_date(doc, c, taken) or (None if c.background else article_month(doc))
     fatalities, injuries = harm_counts(doc, c, busy) if c.type in HARMFUL else (None, None)
     c.type = refine_type(c, fatalities)
     others = [_span(doc, i, i + 1) for i in c.mentions if i != c.head]
@@ -734,8 +799,10 @@ def build_events(doc: Doc, cands: list[EventCandidate]) -> list[Event]:
     """Contract events ordered by salience, the main event first."""
     built = []
     busy = {sent_of(doc[i]).start for c in cands for i in c.mentions}
+    owned = {c.head: attached_time(doc, c) for c in cands}
     for c in cands:
-        e = build_event(doc, c, busy)
+        taken = frozenset(t.start for h, t in owned.items() if t is not None and h != c.head)
+        e = build_event(doc, c, busy, taken)
         e.salience = salience(doc, e, c)
         built.append(e)
     return sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))

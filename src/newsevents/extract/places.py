@@ -149,6 +149,37 @@ def _institution_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, bool,
     return out
 
 
+def _singular(noun: str) -> str:
+    if noun.endswith("ies"):
+        return noun[:-3] + "y"
+    return noun[:-2] if noun.endswith(("shes", "ches", "ses")) else noun[:-1]
+
+
+def _list_spans(doc: Doc) -> dict[int, tuple[Span, str]]:
+    """"Clay, Douglas and Grant counties": each name of the list by its first token, with the
+    name to look up first ("Clay County")."""
+    plurals = place_words().get("plural", set())
+    out: dict[int, tuple[Span, str]] = {}
+    for tok in doc[1:]:
+        if tok.lower_ not in plurals:
+            continue
+        kind, end = _singular(tok.lower_).title(), tok.i
+        while True:
+            start = end
+            while start > 0 and doc[start - 1].text[:1].isupper() and doc[start - 1].is_alpha:
+                start -= 1
+            if start == end:
+                break
+            out[start] = (doc[start:end], f"{doc[start:end].text} {kind}")
+            j, seps = start - 1, 0
+            while j >= 0 and doc[j].lower_ in (",", "and", "or") and seps < 2:
+                j, seps = j - 1, seps + 1
+            if not seps:
+                break
+            end = j + 1
+    return out
+
+
 def _noun_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
     """"Korangi area" → Korangi; "Orangi Town", "Nagan Chowrangi" → the whole name."""
     nouns = place_words().get("noun", set())
@@ -202,6 +233,8 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     blocked = _blocked(doc, dateline)
     spans = _institution_spans(doc, gazetteer) + _entity_spans(doc, blocked)
     taken = blocked | {i for e in doc.ents for i in range(e.start, e.end)}
+    listed = _list_spans(doc)
+    spans += [(span, True, False) for span, _ in listed.values()]
     spans += _noun_spans(doc, blocked)
     spans += _propn_spans(doc, taken)
     mentions: list[_Mention] = []
@@ -220,10 +253,20 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
             continue
         mention = _Mention(span.start_char, span.end_char, span.text, key, strong,
                            fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key))
-        if _lookup(gazetteer, mention, country_code) or (strong and _lookup_core(gazetteer, span, mention)):
+        if _listed(gazetteer, mention, listed.get(span.start)) or _lookup(gazetteer, mention, country_code) \
+                or (strong and _lookup_core(gazetteer, span, mention)):
             mentions.append(mention)
             used.update(range(span.start, span.end))
     return mentions, demonyms
+
+
+def _listed(gazetteer: Gazetteer, mention: _Mention, listed: Optional[tuple[Span, str]]) -> bool:
+    """Candidates of a name listed before a plural place noun, looked up with that noun
+    ("Clay" of "Clay and Grant counties" as "Clay County")."""
+    if listed is None or normalise(listed[0].text) != normalise(mention.text):
+        return False
+    mention.candidates = [(c, 1.0) for c in gazetteer.candidates(listed[1])]
+    return bool(mention.candidates)
 
 
 def _lookup_core(gazetteer: Gazetteer, span: Span, mention: _Mention) -> bool:
@@ -286,26 +329,29 @@ def _inside(cand: Candidate, region: Candidate) -> bool:
     return bool(p.admin2) and p.admin2 == r.admin2 and cand.kind not in _REGION_KINDS
 
 
-def _chains(text: str, mentions: list[_Mention]) -> list[list[_Mention]]:
-    """Runs of names where each is followed by the region it lies in ("X, Y, Z", "X (Y, Z)")."""
+def _chains(text: str, mentions: list[_Mention]) -> list[tuple[list[_Mention], bool]]:
+    """Runs of names where each is followed by the region it lies in ("X, Y, Z", "X (Y, Z)"),
+    and whether the run is bracketed ("X (Y, Z)"), which leaves no doubt that Y contains X."""
     nouns = place_words().get("noun", set()) | {"of", "the", "in"}
     ordered = sorted(mentions, key=lambda m: m.start)
-    chains, current = [], ordered[:1]
+    chains, current, bracketed = [], ordered[:1], False
     for prev, nxt in zip(ordered, ordered[1:]):
-        if _chained(text[prev.end:nxt.start], nouns):
+        gap = text[prev.end:nxt.start]
+        if _chained(gap, nouns):
             current.append(nxt)
+            bracketed = bracketed or "(" in gap or "[" in gap
         else:
-            chains.append(current)
-            current = [nxt]
-    chains.append(current)
-    return [c for c in chains if len(c) > 1]
+            chains.append((current, bracketed))
+            current, bracketed = [nxt], False
+    chains.append((current, bracketed))
+    return [(c, b) for c, b in chains if len(c) > 1]
 
 
 def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
     """Narrow each name of a chain to the places inside the regions named after it, and each
     region to the ones that contain a place named before it ("Alexandria, Louisiana": the
     Louisiana town; "Seyhan, Adana": Adana province, not the city)."""
-    for chain in _chains(text, mentions):
+    for chain, bracketed in _chains(text, mentions):
         original = [list(m.candidates) for m in chain]
         for i, mention in enumerate(chain):
             after = [c for cands in original[i + 1:] for c, _ in cands if c.kind in _REGION_KINDS]
@@ -316,6 +362,8 @@ def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
             if inside or holding:
                 mention.candidates = inside + [cm for cm in holding if cm not in inside]
                 mention.strong = True
+            elif after and (bracketed or original[i + 1][0][0].kind in ("country", "admin1")):
+                mention.candidates = []  # a place of that name in that region is unknown
 
 
 @dataclass
@@ -392,6 +440,11 @@ def _resolve(mention: _Mention, ctx: _Context) -> None:
     scored = [(_score(mention, c, m, ctx, votes) + _nearby(c, others), c, m)
               for c, m in mention.candidates]
     scored.sort(key=lambda t: -t[0])
+    country = next((t for t in scored if t[1].kind == "country" and t[1].main and t[2] == 1.0), None)
+    if country is not None and scored[0][1].kind not in ("country", "admin1", "continent"):
+        # a country's own name means the country, not a town named after it ("China", "Jordan")
+        scored.remove(country)
+        scored.insert(0, (max(country[0], scored[0][0]), country[1], country[2]))
     top = scored[0][0]
     share = 1.0 / sum(math.exp(s - top) for s, _, _ in scored)
     mention.best = scored[0][1]
@@ -490,6 +543,7 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
                    home=normalise(home.name) if home and home.name else None)
     mentions, demonyms = _candidates(doc, gazetteer, span, ctx.country)
     _apply_hierarchy(doc.text, mentions)
+    mentions = [m for m in mentions if m.candidates]
     ctx.names = Counter(normalise(m.key) for m in mentions)
     ctx.demonym_countries = {d.country_code for d in demonyms}
     for _ in range(2):  # once on its own, once knowing where the article's other places are

@@ -24,7 +24,8 @@ NON_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
 PEOPLE_WORDS = {"people", "person", "persons", "individual", "individuals", "dead", "injured",
                 "wounded", "casualty", "casualties", "body", "bodies", "victim", "victims",
                 "detainee", "detainees", "prisoner", "prisoners", "hostage", "hostages",
-                "suspect", "suspects", "family", "families", "others", "other"}
+                "suspect", "suspects", "family", "families", "others", "other", "fatality",
+                "fatalities", "death", "deaths", "militia", "militiamen", "gangster", "gangsters"}
 
 
 @lru_cache(maxsize=1)

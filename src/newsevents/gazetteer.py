@@ -11,7 +11,9 @@ Sources, all installed from PyPI, nothing fetched at run time:
 - ``newsevents/data/region_names.tsv``: other names of provinces and states ("W.Va.", "KPK");
 - ``newsevents/data/places_additions.csv``: curated neighbourhoods and landmarks.
 
-Subdivisions carry no coordinates in these sources: a province or district is placed at the
+Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan" rather than
+GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān"; see ``english_region_name``), the GeoNames
+name staying one of their names. Subdivisions carry no coordinates in these sources: a province or district is placed at the
 centre of the bounding box of the places GeoNames lists in it (close to the region's own
 GeoNames point for most regions, unlike its largest city), and its population is the sum of
 theirs.

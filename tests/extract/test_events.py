@@ -80,7 +80,8 @@ def test_offsets_point_at_the_text():
     ("An airstrike hit a market on Monday.", "AIR_STRIKE"),
     ("The two sides signed a ceasefire agreement on Monday.", "AGREEMENT"),
     ("A mob lynched a man accused of theft on Monday.", "MOB_VIOL"),
-    ("Rioters torched shops in the old city on Monday.", "PROPERTY_DISTRUCT"),
+    ("Unidentified men torched a school building on Monday.", "PROPERTY_DISTRUCT"),
+    ("Rioters torched shops and pelted police with stones on Monday.", "VIOL_DEMONSTR"),
     ("A 6.1 magnitude earthquake struck the region on Monday.", "NATURAL_DISASTER"),
 ])
 def test_types_across_the_taxonomy(text, type_):

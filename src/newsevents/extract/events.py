@@ -26,6 +26,7 @@ from ..knowledge import taxonomy, tsv
 from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Quantity, TypeNames
 from ..schema import Span as TextSpan
 from .actors import ActorMention
+from .classify import MODEL_RULE, classify
 from .quantities import is_people_noun
 from ..extensions import sent_of, sentences
 
@@ -748,6 +749,8 @@ def refine_type(c: EventCandidate, fatalities: Optional[Count]) -> str:
         return "FORCE_AGAINST_PROTEST"
     if c.type == "PROTEST_WITH_INTER" and fatalities is not None and (fatalities.min or 0) > 0:
         return "FORCE_AGAINST_PROTEST"
+    if c.type == "PROPERTY_DISTRUCT" and any(a.kind in ("rioters", "protesters") for a in c.agents):
+        return "VIOL_DEMONSTR"
     return c.type
 
 
@@ -795,7 +798,60 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
     return round(score, 3)
 
 
-def build_events(doc: Doc, cands: list[EventCandidate]) -> list[Event]:
+# Combining the rules with the learned classifier (measured in docs/benchmarks.md): the model's
+# type replaces the main event's when it is much more probable than the rule's type, and types the
+# article's lead when no trigger fired and the model is confident.
+MODEL_MARGIN = 0.5
+MODEL_ALONE = 0.5
+MODEL_KEEPS = 0.9  # triggers this reliable ("arrest", "abduct") keep their type
+
+
+def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:
+    sents = sentences(doc)
+    i = [s.start for s in sents].index(start_sent) if start_sent in {s.start for s in sents} else 0
+    return " ".join(s.text for s in sents[i:i + n])
+
+
+def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandidate]) -> list[Event]:
+    """The classifier's word on the main event's type, or a model-typed event for the lead."""
+    if not len(doc):
+        return events
+    if events:
+        main = events[0]
+        ranked = classify([_lead(doc, sent_of(doc[cands[main.id].head]).start)])[0]
+        probs = dict(ranked)
+        top, p_top = ranked[0]
+        told = {e.type for e in events[1:] if e.sentence.start == main.sentence.start}
+        c = cands[main.id]
+        if top != main.type and top not in told and c.weight < MODEL_KEEPS \
+                and p_top - probs.get(main.type, 0.0) >= MODEL_MARGIN:
+            c.type, c.rule = top, MODEL_RULE
+            main.type, main.rule = refine_type(c, main.fatalities), MODEL_RULE
+            main.type_names = type_names(main.type)
+            main.confidence = round(p_top, 2)
+        return events
+    top, p_top = classify([_lead(doc)])[0][0]
+    if p_top < MODEL_ALONE or top == "OTHER":
+        return events
+    return [model_event(doc, top, p_top)]
+
+
+def model_event(doc: Doc, type_: str, p: float) -> Event:
+    """An event the classifier found in the article's lead, with no trigger of its own."""
+    first = sentences(doc)[0]
+    c = EventCandidate(type=type_, weight=p, rule=MODEL_RULE, trigger=(first.start, first.start),
+                       head=first.root.i, mentions=[first.root.i])
+    art = doc._.article
+    key = f"{art.id if art else ''}:model:{type_}"
+    fatalities, injuries = harm_counts(doc, c, set()) if type_ in HARMFUL else (None, None)
+    return Event(id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], type=type_,
+                 type_names=type_names(type_), trigger=TextSpan(),
+                 sentence=TextSpan(start=first.start_char, end=first.end_char),
+                 date=event_date(doc, c) or article_month(doc), location=dateline_location(doc),
+                 fatalities=fatalities, injuries=injuries, confidence=round(p, 2), rule=MODEL_RULE)
+
+
+def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) -> list[Event]:
     """Contract events ordered by salience, the main event first."""
     built = []
     busy = {sent_of(doc[i]).start for c in cands for i in c.mentions}
@@ -805,7 +861,10 @@ def build_events(doc: Doc, cands: list[EventCandidate]) -> list[Event]:
         e = build_event(doc, c, busy, taken)
         e.salience = salience(doc, e, c)
         built.append(e)
-    return sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))
+    events = sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))
+    if use_model:
+        events = apply_type_model(doc, events, {e.id: c for e, c in zip(built, cands)})
+    return events
 
 
 @Language.factory("newsevents_events")

@@ -2,13 +2,18 @@
 
 Candidates are the model's GPE/LOC/FAC entities; names before a place noun ("Korangi area",
 "Orangi Town"); names after a preposition that the model took for a person or organisation
-("in Liaquatabd") when the gazetteer knows them; other proper names the gazetteer knows well.
-Nothing inside an organisation's name ("MQM-London") is a place. Demonyms ("Pakistani") are
+("in Liaquatabd") when the gazetteer knows them; names listed before a plural place noun ("Clay
+and Grant counties"); the place an unknown organisation is named after ("Shreveport" in
+"Shreveport Police Department"); other proper names the gazetteer knows well. Nothing inside the
+name of an organisation of the lexicon ("MQM-London") is a place. Demonyms ("Pakistani") are
 reported apart, with kind "demonym", resolved to their country; the dateline with kind "dateline".
 
-Each name is resolved to the gazetteer place that best fits the article: its population and
-kind, the dateline's country and province, the regions and countries the article names, the
-countries its other places lie in, and whether the name matched exactly or only by spelling.
+A name followed by the regions it lies in ("Alexandria, Louisiana", "Seyhan (Adana)") is
+narrowed to the places inside them, and those regions to the ones containing it; a bracketed
+region that holds no place of the name leaves the name out. Each name is then resolved to the
+gazetteer place that best fits the article: its population and kind, the dateline's country and
+province, the regions and countries the article names, the countries its other places lie in,
+and whether the name matched exactly or only by spelling.
 """
 
 from __future__ import annotations
@@ -150,6 +155,7 @@ def _institution_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, bool,
 
 
 def _singular(noun: str) -> str:
+    """"counties" → "county", "parishes" → "parish", "districts" → "district"."""
     if noun.endswith("ies"):
         return noun[:-3] + "y"
     return noun[:-2] if noun.endswith(("shes", "ches", "ses")) else noun[:-1]
@@ -362,7 +368,7 @@ def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
             if inside or holding:
                 mention.candidates = inside + [cm for cm in holding if cm not in inside]
                 mention.strong = True
-            elif after and (bracketed or original[i + 1][0][0].kind in ("country", "admin1")):
+            elif after and bracketed:
                 mention.candidates = []  # a place of that name in that region is unknown
 
 
@@ -440,11 +446,6 @@ def _resolve(mention: _Mention, ctx: _Context) -> None:
     scored = [(_score(mention, c, m, ctx, votes) + _nearby(c, others), c, m)
               for c, m in mention.candidates]
     scored.sort(key=lambda t: -t[0])
-    country = next((t for t in scored if t[1].kind == "country" and t[1].main and t[2] == 1.0), None)
-    if country is not None and scored[0][1].kind not in ("country", "admin1", "continent"):
-        # a country's own name means the country, not a town named after it ("China", "Jordan")
-        scored.remove(country)
-        scored.insert(0, (max(country[0], scored[0][0]), country[1], country[2]))
     top = scored[0][0]
     share = 1.0 / sum(math.exp(s - top) for s, _, _ in scored)
     mention.best = scored[0][1]

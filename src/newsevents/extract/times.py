@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Optional
@@ -79,18 +80,17 @@ def _cues(kind: str) -> frozenset[str]:
 
 def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
     """Past, future or present of a verb from its auxiliaries and tag; None when it has no tense
-    of its own (a gerund; an infinitive whose governing verb does not settle it)."""
+    of its own and the verb it depends on does not settle it (a gerund or infinitive takes the
+    tense of the verb or adjective it hangs on: "were to meet", "due to expire", "departing")."""
     auxes = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
     if words & _cues("future_aux") or words & _cues("modal_aux"):
         return "past" if "have" in words else "future"
-    if "to" in words or verb.tag_ == "VB" and any(c.lower_ == "to" and c.dep_ == "aux" for c in verb.children):
-        head = verb.head
-        if head is not verb and head.pos_ in ("VERB", "AUX"):
-            if head.lemma_.lower() in _cues("future_verbs"):
-                return "future"
-            return verb_tense(head, depth + 1) if depth < 2 else None
-        return None
+    if "to" in words:
+        head = _verb_above(verb)
+        if head is not None and head.lemma_.lower() in _cues("future_verbs"):
+            return "future"
+        return verb_tense(head, depth + 1) if head is not None and depth < 2 else None
     for aux in auxes:
         if aux.lemma_ == "have" or aux.tag_ == "VBD":
             return "past"
@@ -100,15 +100,55 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
         return "past"
     if verb.tag_ in ("VBZ", "VBP"):
         return "present"
+    if verb.tag_ == "VBG" and not auxes and depth < 2:
+        head = _verb_above(verb)
+        return verb_tense(head, depth + 1) if head is not None else None
     return None
+
+
+def _verb_above(tok: Token) -> Optional[Token]:
+    """The verb ``tok`` depends on, looking through an adjective or preposition ("due to
+    expire" → "been", "with the third departing" → "leave"); None at the root."""
+    head = tok.head
+    for _ in range(3):
+        if head.i == tok.i:
+            return None
+        if head.pos_ in ("VERB", "AUX"):
+            return head
+        if head.pos_ not in ("ADJ", "ADP", "SCONJ"):
+            return None
+        tok, head = head, head.head
+    return None
+
+
+def _past_perfect(verb: Token) -> bool:
+    """Whether the clause is in the past perfect ("had been due to expire", "had planned to
+    meet"): what it placed ahead was then still ahead, but is behind the article date."""
+    for _ in range(3):
+        if any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("had", "'d") and c.tag_ == "VBD"
+               for c in verb.children):
+            return True
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return False
+        head = _verb_above(verb)
+        if head is None:
+            return False
+        verb = head
+    return False
 
 
 def _cue_tense(span: Span) -> Optional[str]:
     """A word just before the expression or on the noun it modifies that places it ahead
     ("ahead of party's January 21 rally", "the upcoming March 3 vote"), behind ("since") or
-    either way ("effective Feb. 1"): future, past, neutral or None."""
+    either way ("effective Feb. 1"): future, past, neutral or None. A cue separated from the
+    expression by a number or time word belongs to another expression ("expired last
+    Thursday, to Nov. 6")."""
     doc = span.doc
     lo = max(sent_of(span).start if doc.has_annotation("SENT_START") else 0, span.start - 4)
+    for k in range(span.start - 1, lo - 1, -1):
+        if doc[k].like_num or _time_word(doc[k]):
+            lo = k + 1
+            break
     before = " " + " ".join(t.lower_ for t in doc[lo:span.start]) + " "
     if any(before.endswith(f" {cue} ") for cue in _cues("neutral")):
         return "neutral"
@@ -116,7 +156,7 @@ def _cue_tense(span: Span) -> Optional[str]:
         if any(f" {cue} " in before for cue in _cues(kind)):
             return kind
     head = span.root.head
-    if head is not span.root and head.pos_ in ("NOUN", "PROPN") and not span.start <= head.i < span.end:
+    if head.i != span.root.i and head.pos_ in ("NOUN", "PROPN") and not span.start <= head.i < span.end:
         mods = {c.lower_ for c in head.children if c.dep_ in ("amod", "compound", "advmod")}
         for kind in ("future", "past"):
             if mods & _cues(kind):
@@ -124,23 +164,42 @@ def _cue_tense(span: Span) -> Optional[str]:
     return None
 
 
+def _governing_verb(span: Span) -> tuple[Optional[Token], bool]:
+    """The first verb up the chain of syntactic heads of ``span``, and whether the expression
+    hangs on it directly (through prepositions only: "met on Monday") rather than through a
+    noun or adjective ("declared a dividend payable Nov. 10") or through a preposition that
+    points ahead of the verb's time ("gave them until mid-November")."""
+    root = span.root
+    tok, direct = root, True
+    for _ in range(12):
+        if tok.head.i == tok.i:
+            return None, False
+        if tok.i != root.i and (tok.pos_ not in ("ADP", "SCONJ") or tok.lower_ in _FORWARD):
+            direct = False
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX") and not span.start <= tok.i < span.end:
+            return tok, direct
+    return None, False
+
+
 def placement(span: Span) -> tuple[Optional[str], bool]:
-    """The tense that places ``span`` in time and whether a cue word states it outright: cue
-    words, else the tense of the first verb up its chain of syntactic heads (None when there is
-    no such verb or it has no tense)."""
+    """The tense that places ``span`` in time and whether it is firm: a clause in the past
+    perfect (past, whatever cue words say, but a date within three months may still lie
+    ahead: "had been set to expire Nov. 6"), else cue words (firm), else the tense of
+    the governing verb — firm when the expression hangs on a past-tense verb directly, so
+    that "in January" in "the company brought in a new chief in January" stays in the past."""
     if not span.doc.has_annotation("DEP"):
         return None, False
+    verb, direct = _governing_verb(span)
+    if verb is not None and _past_perfect(verb):
+        return "past", False
     cue = _cue_tense(span)
     if cue:
         return (None, False) if cue == "neutral" else (cue, True)
-    tok = span.root
-    for _ in range(12):
-        if tok.head is tok:
-            return None, False
-        tok = tok.head
-        if tok.pos_ in ("VERB", "AUX") and not span.start <= tok.i < span.end:
-            return verb_tense(tok), False
-    return None, False
+    if verb is None:
+        return None, False
+    tense = verb_tense(verb)
+    return tense, direct and tense == "past" and verb.tag_ == "VBD"
 
 
 def clause_tense(span: Span) -> Optional[str]:
@@ -156,6 +215,7 @@ _LEAD_DROP = frozenset({"in", "on", "at", "for", "since", "until", "till", "from
 _TRAIL_DROP = frozenset({"'s", "’s", "and", "or", "to", "of", "on", "in", "at", "from", "'", "’"})
 _SPLIT_AT = frozenset({"on", "to", "through", "until", "till", "and", "-", "–", "or", "from", "between",
                        "ended", "ending", "ends", "of"})
+_FORWARD = frozenset({"until", "till", "by", "before", "to", "through", "pending", "for"})
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _NUM_RAW = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a couple of|a few|few|several|some|many)"
 
@@ -313,7 +373,51 @@ def candidate_spans(doc: Doc, ctx: Ctx) -> list[tuple[int, int]]:
     for s, e in sorted(set(found), key=lambda se: (se[0] - se[1], se[0])):
         if all(e <= ks or s >= ke for ks, ke in kept):
             kept.append((s, e))
-    return sorted(kept)
+    return _joined(doc, [_with_part_of_day(doc, s, e, ctx) for s, e in sorted(kept)], ctx)
+
+
+def _with_part_of_day(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
+    """"Thursday" + "evening", "Tuesday" + "nights": a part of day right after a day belongs to
+    the same expression (TIMEX3 marks "Thursday evening" as one TIME)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or span.end >= len(doc) or doc[span.end].lower_ not in grammar().parts \
+            or not _time_word(doc[span.end - 1]):
+        return start, end
+    longer = doc[span.start:span.end + 1]
+    reading = read_text(longer.text, ctx)
+    if reading is None or reading.type not in ("TIME", "SET"):
+        return start, end
+    return start, longer.end_char
+
+
+_JOIN_GAP = re.compile(r"[ \t]*,?[ \t]*")
+
+
+def _joined(doc: Doc, spans: list[tuple[int, int]], ctx: Ctx) -> list[tuple[int, int]]:
+    """Neighbours that name one day or time together ("noon" + "Thursday", "Friday" + "Oct.
+    13", "midnight" + "Friday") joined into one expression, as TIMEX3 marks them."""
+    if len(spans) < 2:
+        return spans
+    text = doc.text
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        ps, pe = out[-1]
+        if _JOIN_GAP.fullmatch(text, pe, s) and _names_a_day(text[ps:e], ctx) \
+                and _names_a_day(text[ps:pe], ctx, clock=True) and _names_a_day(text[s:e], ctx, clock=True):
+            out[-1] = (ps, e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _names_a_day(text: str, ctx: Ctx, clock: bool = False) -> bool:
+    """Whether ``text`` reads as one day or a time on a day (``clock``: or a bare clock time)."""
+    reading = read_text(text, ctx)
+    if reading is None or reading.type not in ("DATE", "TIME"):
+        return False
+    if reading.precision == "day" or reading.value and re.match(r"XXXX-(?:\d\d-\d\d|WXX-\d)", reading.value):
+        return clock or not reading.from_anchor_day
+    return False
 
 
 def _keep(span: Span, reading: Reading) -> bool:
@@ -349,17 +453,31 @@ def _attach_times_of_day(text: str, found: list[tuple[int, int, Reading]]) -> No
                 break
 
 
+def _compares(span: Span) -> bool:
+    """"sales of $3 million a year earlier", "up from 7 a year ago": a point of comparison for a
+    figure, not a new time the narrative moves to (it does not become the reference date)."""
+    head = span.root.head
+    return clean(span.text).endswith((" ago", " earlier")) and head.i != span.root.i \
+        and head.pos_ in ("NUM", "NOUN", "PROPN", "ADJ", "SYM")
+
+
 def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
     """Every time expression in ``doc`` with its TIMEX3 value, anchored to ``article_date``
-    ("YYYY-MM-DD", "YYYY-MM" or None), sorted by start."""
+    ("YYYY-MM-DD", "YYYY-MM" or None), sorted by start.
+
+    "Two days later", "the following month" count from the date last mentioned in the same
+    paragraph, or in the paragraph just before when this one has mentioned none yet (news
+    wires often give each sentence its own paragraph); otherwise from the article date."""
     base = parse_anchor(article_date)
     text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    breaks = [m.end() for m in _PARAGRAPH.finditer(text)]
     found: list[tuple[int, int, Reading]] = []
     ref: Optional[Period] = None
+    ref_paragraph = 0
     last_quarter: Optional[Period] = None
-    prev_end = 0
     for start, end in candidate_spans(doc, base):
-        if _PARAGRAPH.search(text, prev_end, start):
+        paragraph = bisect_right(breaks, start)
+        if paragraph - ref_paragraph > 1:
             ref = None
         span = doc.char_span(start, end, alignment_mode="expand")
         tense, firm = placement(span)
@@ -369,10 +487,9 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
             continue
         reading = _period_ending(span, reading)
         found.append((start, end, reading))
-        prev_end = end
         if reading.period is not None and reading.type in ("DATE", "TIME") and not reading.from_anchor_day \
-                and not reading.comparison:
-            ref = reading.period
+                and not reading.comparison and not _compares(span):
+            ref, ref_paragraph = reading.period, paragraph
             if reading.period.value[4:6] == "-Q":
                 last_quarter = reading.period
     _attach_times_of_day(text, found)

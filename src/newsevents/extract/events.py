@@ -547,14 +547,13 @@ def attached_time(doc: Doc, c: EventCandidate):
     own = set(c.mentions)
     clauses = {v.i for i in c.mentions for v in doc[i].children
                if doc[i].pos_ == "NOUN" and v.dep_ in ("relcl", "acl")}
-    for tm, root in times:
-        if root is not None and (_reaches(doc, root, own) or _reaches(doc, root, clauses)):
-            return tm
-    gov = governing(doc, c)
-    for tm, root in times:
-        if root is not None and _reaches(doc, root, gov):
-            return tm
-    return None
+    found = [tm for tm, root in times if root is not None
+             and (_reaches(doc, root, own) or _reaches(doc, root, clauses))]
+    if not found:
+        gov = governing(doc, c)
+        found = [tm for tm, root in times if root is not None and _reaches(doc, root, gov)]
+    # a calendar date before a part of day ("in the wee hours on Wednesday")
+    return min(found, key=lambda tm: tm.type != "DATE") if found else None
 
 
 def event_date(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset()) -> Optional[EventDate]:

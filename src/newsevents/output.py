@@ -111,7 +111,8 @@ def _count(e: Event) -> str:
 
 def write_table(results: Iterable[ArticleResult], out: TextIO, include_text: bool = False) -> int:
     """A readable table per article: one row per event, main event first."""
-    console = Console(file=out, width=max(100, Console(file=out).width), soft_wrap=False)
+    probe = Console(file=out)
+    console = Console(file=out, width=probe.width if probe.is_terminal else 160, soft_wrap=False)
     n = 0
     for r in results:
         art = r.article
@@ -119,7 +120,8 @@ def write_table(results: Iterable[ArticleResult], out: TextIO, include_text: boo
         table = Table(title=title, title_justify="left", show_lines=False, expand=True)
         for col in ("#", "type", "trigger", "when", "where", "who (agents)", "whom (targets)", "n",
                     "claim", "bg"):
-            table.add_column(col, overflow="fold")
+            fixed = col in ("#", "type", "when", "n", "bg")
+            table.add_column(col, overflow="fold", no_wrap=fixed, min_width=None if fixed else 8)
         for i, e in enumerate(r.events, 1):
             claim = e.claim.status + (f" ({e.claim.source})" if e.claim.source else "")
             table.add_row(str(i), e.type, e.trigger.text or "", _when(e), _where(e), _names(e.agents),

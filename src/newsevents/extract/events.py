@@ -289,9 +289,14 @@ def noun_arguments(tok: Token, idx: ActorIndex, protest: bool) -> tuple[list[Act
             agents.extend(idx.at(by))
     if protest and not agents:
         agents.extend(_possessor_before(tok, idx))
-    if any(a.label == "ORG" for a in agents):  # "the party's rally ... MQM-London and PQM"
-        agents = [a for a in agents if a.label == "ORG" or a.kind != "political_party"]
-    return agents, targets
+    return _named_over_generic(agents), targets
+
+
+def _named_over_generic(agents: list[ActorMention]) -> list[ActorMention]:
+    """"the party's rally ... MQM-London and PQM": named parties replace "the party"."""
+    if any(a.label == "ORG" for a in agents):
+        return [a for a in agents if a.label == "ORG" or a.kind != "political_party"]
+    return agents
 
 
 def _possessor_before(tok: Token, idx: ActorIndex) -> list[ActorMention]:
@@ -402,7 +407,7 @@ def _absorb(a: EventCandidate, b: EventCandidate) -> EventCandidate:
     main.mentions = sorted(set(a.mentions) | set(b.mentions))
     if main.type in ("PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST") and other.type in PARTICIPATION:
         other.targets, other.agents = other.agents + other.targets, []  # the protesters it met
-    main.agents = _dedupe(main.agents + other.agents)
+    main.agents = _named_over_generic(_dedupe(main.agents + other.agents))
     main.targets = _dedupe(main.targets + other.targets)
     main.extra = main.extra + [q for q in other.extra if q not in main.extra]
     return main

@@ -647,13 +647,15 @@ def r_year_ago_period(m: re.Match, ctx: Ctx) -> Optional[Reading]:
 
 
 def r_rel_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
-    """"last week", "this month", "next year", "the previous day", "the past year" (P1Y)."""
+    """"last week", "this month", "next year", "the previous day"; "the past year" with no count
+    is, as TimeBank values it, the year before the article's (a count makes it a duration:
+    "the past three years" → P3Y)."""
     g = grammar()
     direction, counts_from = g.relatives[m["rel"]]
     unit = g.units[m["unit"]]
     if unit in ("WE", "SE"):
         return None
-    if counts_from == "span" or unit.startswith("T"):
+    if unit.startswith("T"):
         return _duration(duration_value(1, unit)) if direction <= 0 else None
     base = _base(ctx, unit, counts_from == "ref")
     if base is None:

@@ -587,7 +587,10 @@ def r_ago(m: re.Match, ctx: Ctx) -> Optional[Reading]:
     direction = m["dir"]
     sign = 1 if direction in ("later", "after", "hence", "from now", "on", "afterwards", "afterward",
                               "later on", "after that", "thereafter") else -1
-    from_ref = direction not in ("ago", "back", "hence", "from now")
+    # "year-earlier results" (no article, no count): compared with the period reported on,
+    # not with the date last mentioned
+    attributive = m["num"] is None and singular and not t_has_article(m.group(0))
+    from_ref = direction not in ("ago", "back", "hence", "from now") and not attributive
     base = _base(ctx, unit, from_ref)
     if base is None:
         return _unanchored(None, UNIT_PRECISION.get(unit, "unknown"))
@@ -610,6 +613,11 @@ def r_ago(m: re.Match, ctx: Ctx) -> Optional[Reading]:
         ends = [unit_period(shift(base, unit, sign * k), unit) for k in (count.lo, count.hi)]
         reading.earliest, reading.latest = min(p.start for p in ends), max(p.end for p in ends)
     return reading
+
+
+def t_has_article(text: str) -> bool:
+    """Whether an expression starts with an article ("the day after", "a year earlier")."""
+    return text.startswith(("the ", "a ", "an "))
 
 
 def _year_shift_ref(ctx: Ctx, from_ref: bool) -> Optional[Period]:
@@ -635,7 +643,9 @@ def r_year_ago_period(m: re.Match, ctx: Ctx) -> Optional[Reading]:
         year = _year_of(m["y"], ctx)
         if current is None:
             return _dated(year_period(year), ctx, relative=False)
-        return _dated(shift_years(current, year - current.start.year), ctx)
+        reading = _dated(shift_years(current, year - current.start.year), ctx)
+        reading.comparison = year != current.start.year
+        return reading
     if current is None:
         if ctx.window is None:
             return _unanchored(None, "year")
@@ -644,6 +654,17 @@ def r_year_ago_period(m: re.Match, ctx: Ctx) -> Optional[Reading]:
         reading = _dated(shift_years(current, -1), ctx)
     reading.comparison = True
     return reading
+
+
+def r_latest_period(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the latest period", "the latest quarter": the quarter the article reports on (the one it
+    last named), else the last quarter ended before the article date."""
+    if ctx.last_quarter is not None:
+        return _dated(ctx.last_quarter, ctx)
+    base = _base(ctx, "Q", False)
+    if base is None:
+        return _unanchored(None, "quarter")
+    return _dated(unit_period(shift(base, "Q", -1), "Q"), ctx)
 
 
 def r_rel_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
@@ -655,7 +676,7 @@ def r_rel_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
     unit = g.units[m["unit"]]
     if unit in ("WE", "SE"):
         return None
-    if unit.startswith("T"):
+    if unit.startswith("T") or counts_from == "span" and unit in ("C", "L"):
         return _duration(duration_value(1, unit)) if direction <= 0 else None
     base = _base(ctx, unit, counts_from == "ref")
     if base is None:
@@ -778,13 +799,15 @@ def _time_of_day(text: str) -> Optional[str]:
 
 
 def r_time_of_day(m: re.Match, ctx: Ctx) -> Optional[Reading]:
-    """A clock time or part of day alone: on the article date."""
+    """A clock time or part of day alone: on the day last mentioned, else the article date (a
+    day named right next to it takes over later: "the wee hours on Wednesday")."""
     tod = _time_of_day(m.group(0))
     if tod is None:
         return None
     window = _ref_window(ctx)
     if window is not None:
-        return Reading(window[0].isoformat() + tod, "day", type="TIME", period=day_period(window[0]))
+        return Reading(window[0].isoformat() + tod, "day", type="TIME", period=day_period(window[0]),
+                       from_anchor_day=True)
     if ctx.day is None:
         return _unanchored(None, "day", "TIME")
     return Reading(ctx.day.isoformat() + tod, "day", type="TIME", period=day_period(ctx.day),
@@ -828,6 +851,7 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"(?:the )?(?:year ago|year earlier|prior year|previous year|last year|a year ago|a year earlier)"
      r"(?: (?:fiscal )?(?P<ord><ORDQ>))? (?P<what>quarter|period|month|half|week|season)", r_year_ago_period),
     (r"(?:the )?(?P<what>quarter|period) (?:a year ago|a year earlier|last year)", r_year_ago_period),
+    (r"(?:the )?(?:latest|most recent) (?:fiscal )?(?:quarter|period)", r_latest_period),
     (r"(?:the )?(?:same|corresponding|comparable|like|year ago|year earlier) (?P<what>quarter|period|month|half|week)"
      r" (?:of |in )?(?:a year ago|a year earlier|last year|the previous year|the prior year|the year before)", r_year_ago_period),
     (r"(?:the )?(?P<y><YEAR>) (?:fiscal )?(?P<what>quarter|period|half)", r_year_ago_period),

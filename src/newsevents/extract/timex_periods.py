@@ -199,7 +199,7 @@ class Reading:
     anchored: bool = True
     tense: Optional[str] = None
     period: Optional[Period] = None
-    from_anchor_day: bool = False  # a part of day/clock time put on the article date by default
+    from_anchor_day: bool = False  # a part of day/clock time put by default on the article or last-mentioned day
     comparison: bool = False  # "a year earlier", "the year-ago quarter": does not move the reference
 
 

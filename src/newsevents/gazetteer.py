@@ -96,6 +96,7 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _CODE = re.compile(r"^[A-Z0-9.]{1,4}$")
 
 
+@lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The key names are matched on: accents, case, dots, apostrophes and a leading "the" dropped,
     hyphens and other punctuation turned into single spaces ("Gulistan-e-Jauhar" → "gulistan e

@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -424,16 +425,36 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _nearby(cand: Candidate, others: list[tuple[tuple[float, float], float]]) -> float:
+def _nearby(cand: Candidate, others: "_Points") -> float:
     """Bonus for a town or district close to the other towns and districts the article names."""
     p = cand.place
-    if p.lat is None or p.precision not in _LOCAL or not others:
+    if p.lat is None or p.precision not in _LOCAL or not len(others.weights):
         return 0.0
+    # haversine against every other point at once (this runs for each candidate of each name)
+    lat, lon = math.radians(p.lat), math.radians(p.lon)
+    h = (np.sin((others.lat - lat) / 2) ** 2
+         + math.cos(lat) * np.cos(others.lat) * np.sin((others.lon - lon) / 2) ** 2)
+    d = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
     best = 0.0
-    for point, weight in others:
-        d = _km((p.lat, p.lon), point)
-        best = max(best, weight * next((b for limit, b in _NEARBY if d <= limit), 0.0))
+    for limit, bonus in _NEARBY:
+        near = others.weights[d <= limit]
+        if len(near):
+            best = max(best, float(near.max()) * bonus)
     return best
+
+
+@dataclass
+class _Points:
+    """Other places' coordinates (radians) and weights, as arrays."""
+
+    lat: np.ndarray
+    lon: np.ndarray
+    weights: np.ndarray
+
+    @classmethod
+    def of(cls, points: list[tuple[tuple[float, float], float]]) -> "_Points":
+        arr = np.array([(a, b, w) for (a, b), w in points], dtype=float).reshape(-1, 3)
+        return cls(np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2])
 
 
 def _resolve(mention: _Mention, ctx: _Context) -> None:
@@ -442,7 +463,7 @@ def _resolve(mention: _Mention, ctx: _Context) -> None:
     for key, counter in ctx.votes.items():
         if key != mention.key:
             votes.update(counter)
-    others = [pt for key, pts in ctx.points.items() if key != mention.key for pt in pts]
+    others = _Points.of([pt for key, pts in ctx.points.items() if key != mention.key for pt in pts])
     scored = [(_score(mention, c, m, ctx, votes) + _nearby(c, others), c, m)
               for c, m in mention.candidates]
     scored.sort(key=lambda t: -t[0])

@@ -2,20 +2,29 @@
 
 Detection joins the model's DATE/TIME entities (boundaries fixed the TimeML way: no leading
 preposition, "the wee hours on Wednesday" split into a TIME and a DATE, ages dropped) with
-patterns for what the model misses ("till date", "some days ago", "recently", "now", weekdays).
+patterns for what the model misses ("till date", "some days ago", "recently", "soon", weekdays);
+neighbours that name one day together become one expression ("noon Thursday", "Friday, Oct.
+13", "Saturday night").
 
 Normalisation (``timex_grammar``, over ``timex_periods``) is a small grammar over the
 expression text; the words it knows are in ``data/time_lexicon.toml``. Absolute expressions keep
 their value ("January 21, 2017"); relative ones count from the article date ("last week" →
 ``2017-W02``); "two days later" and "the previous day" count from the date last mentioned in the
-same paragraph. A calendar position without a year ("December 17", "Wednesday", "October") takes
-its year or week from the tense of the clause that governs it (``placement``): past → the latest
-such date not after the article date, future → the earliest not before it, unknown → the one
-holding the article date, else the past one unless the future one is less than half as far.
-A weekday may be the article date itself ("the company said Friday" in a Friday paper); "last
-Friday" / "next Friday" exclude it. A past-tense choice more than half a year away yields to a
-date within three months ("payable Nov. 10" in late October) unless a cue word ("since",
-"last") fixes the direction.
+same paragraph, or in the paragraph just before when this one has named none. A calendar
+position without a year ("December 17", "Wednesday", "October") takes its year or week from
+the tense of the clause that governs it (``placement``): past → the latest such date not after
+the article date, future → the earliest not before it, unknown → the one holding the article
+date, else the past one unless the future one is less than half as far. Cue words ("ahead
+of", "since") override the verb; a past perfect ("had been due to expire Friday") makes it
+past. A weekday may be the article date itself ("the company said Friday" in a Friday paper);
+"last Friday" / "next Friday" exclude it. A past-tense choice more than half a year away
+yields to a date within three months ("declared a dividend payable Nov. 10" in late October)
+unless a cue word fixes the direction or the date hangs directly on a past-tense verb ("brought
+in a new chief in January").
+
+Reporting periods: "the quarter", "the latest period" are the quarter the article reports on
+(the last one it named that has ended); "a year earlier" next to a figure compares with it and
+does not move the reference date.
 
 Without an article date, absolute expressions still normalise and relative ones get
 ``anchored=False``: a calendar position keeps a TIMEX3 X-pattern ("December 17" →
@@ -24,7 +33,6 @@ counts from the article date ("yesterday", "last week", "two days ago") gets no 
 Durations, sets and absolute dates never need an anchor.
 """
 
-from __future__ import annotations
 from __future__ import annotations
 
 import logging
@@ -41,7 +49,7 @@ from .. import extensions  # noqa: F401  (declares doc._.times)
 from ..errors import BadOption
 from ..schema import TimeMention
 from .timex_grammar import alternation, clean, grammar, lexicon, read_text
-from .timex_periods import Ctx, Period, Reading, parse_anchor
+from .timex_periods import Ctx, Period, Reading, add_months, parse_anchor, quarter_period
 from ..extensions import sent_of
 
 log = logging.getLogger(__name__)
@@ -100,8 +108,8 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
         return "past"
     if verb.tag_ in ("VBZ", "VBP"):
         return "present"
-    if verb.tag_ == "VBG" and not auxes and depth < 2:
-        head = _verb_above(verb)
+    if not auxes and depth < 2 and (verb.tag_ == "VBG" or verb.tag_ == "VB" and verb.dep_ in ("ccomp", "xcomp")):
+        head = _verb_above(verb)  # a gerund, or a bare infinitive ("let the offensive begin")
         return verb_tense(head, depth + 1) if head is not None else None
     return None
 
@@ -144,7 +152,7 @@ def _cue_tense(span: Span) -> Optional[str]:
     expression by a number or time word belongs to another expression ("expired last
     Thursday, to Nov. 6")."""
     doc = span.doc
-    lo = max(sent_of(span).start if doc.has_annotation("SENT_START") else 0, span.start - 4)
+    lo = max(sent_of(span).start if doc.has_annotation("SENT_START") else 0, span.start - 6)
     for k in range(span.start - 1, lo - 1, -1):
         if doc[k].like_num or _time_word(doc[k]):
             lo = k + 1
@@ -246,9 +254,8 @@ def detectors() -> tuple[re.Pattern, re.Pattern]:
     return anywhere, capitalised
 
 
-def _pattern_spans(doc: Doc) -> list[tuple[int, int]]:
+def _pattern_spans(text: str) -> list[tuple[int, int]]:
     anywhere, capitalised = detectors()
-    text = doc.text
     spans = [(m.start(), m.end()) for m in anywhere.finditer(text)]
     spans += [(m.start(), m.end()) for m in capitalised.finditer(text) if text[m.start()].isupper()]
     return spans
@@ -265,10 +272,11 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
 
 
 def _time_word(tok: Token) -> bool:
+    """A unit, part of day, season, weekday, month or year: a word only a time expression has."""
     g = grammar()
     word = tok.lower_
     return (word in g.units or word in g.parts or word in g.seasons or word.rstrip("s") in g.weekdays
-            or word.rstrip(".") in g.months)
+            or word.rstrip(".") in g.months or len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"))
 
 
 def _extend(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
@@ -311,7 +319,7 @@ def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
         if left[0] >= left[1] or right[0] >= right[1]:
             continue
         if doc[k].lower_ in ("ended", "ending", "ends"):
-            left = _readable(doc, *left, ctx)
+            left = _readable(doc, *left, ctx) or left
         a = read_text(doc[left[0]:left[1]].text, ctx)
         b = read_text(doc[right[0]:right[1]].text, ctx)
         if a and b and _splits_here(doc[k].lower_, a, b):
@@ -319,9 +327,10 @@ def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
     return [(start, end)]
 
 
-def _readable(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
+def _readable(doc: Doc, start: int, end: int, ctx: Ctx) -> Optional[tuple[int, int]]:
     """The span shrunk from the left ("its fourth quarter", "both 1990") or the right until it
-    reads as a time expression; unchanged when no shorter span reads."""
+    reads as a time expression; None when no part of it reads (the words the patterns find in
+    it, such as a weekday, are then taken on their own)."""
     if read_text(doc[start:end].text, ctx) is not None:
         return start, end
     for s in range(start + 1, min(end, start + 4)):
@@ -334,7 +343,7 @@ def _readable(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
             break
         if read_text(doc[start:e].text, ctx) is not None:
             return start, e
-    return start, end
+    return None
 
 
 def _droppable(tok: Token) -> bool:
@@ -350,19 +359,23 @@ def _entity_spans(doc: Doc, ent: Span, ctx: Ctx) -> list[tuple[int, int]]:
         return []
     spans = []
     for s, e in _split(doc, start, end, ctx):
-        s, e = _readable(doc, s, e, ctx)
-        spans.append(_extend(doc, s, e, ctx))
+        readable = _readable(doc, s, e, ctx)
+        if readable is not None:
+            spans.append(_extend(doc, *readable, ctx))
     return spans
 
 
-def candidate_spans(doc: Doc, ctx: Ctx) -> list[tuple[int, int]]:
+def candidate_spans(doc: Doc, ctx: Ctx, text: Optional[str] = None) -> list[tuple[int, int]]:
     """Character spans of likely time expressions: fixed NER entities and pattern matches,
-    overlaps resolved in favour of the longer span, in text order."""
+    overlaps resolved in favour of the longer span, neighbours naming one day joined, in text
+    order. ``text`` is ``doc.text`` when the caller already has it."""
+    if text is None:
+        text = doc.text
     found: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ in ENT_LABELS:
             found += [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for s, e in _entity_spans(doc, ent, ctx)]
-    for s, e in _pattern_spans(doc):
+    for s, e in _pattern_spans(text):
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is not None:
             s, e = _trim(doc, span.start, span.end)
@@ -373,7 +386,12 @@ def candidate_spans(doc: Doc, ctx: Ctx) -> list[tuple[int, int]]:
     for s, e in sorted(set(found), key=lambda se: (se[0] - se[1], se[0])):
         if all(e <= ks or s >= ke for ks, ke in kept):
             kept.append((s, e))
-    return _joined(doc, [_with_part_of_day(doc, s, e, ctx) for s, e in sorted(kept)], ctx)
+    extended: list[tuple[int, int]] = []
+    for s, e in sorted(kept):
+        if extended and s < extended[-1][1]:
+            continue  # taken in by the part of day added to the one before ("Tuesday" + "nights")
+        extended.append(_with_part_of_day(doc, s, e, ctx))
+    return _joined(text, extended, ctx)
 
 
 def _with_part_of_day(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
@@ -393,12 +411,11 @@ def _with_part_of_day(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, in
 _JOIN_GAP = re.compile(r"[ \t]*,?[ \t]*")
 
 
-def _joined(doc: Doc, spans: list[tuple[int, int]], ctx: Ctx) -> list[tuple[int, int]]:
+def _joined(text: str, spans: list[tuple[int, int]], ctx: Ctx) -> list[tuple[int, int]]:
     """Neighbours that name one day or time together ("noon" + "Thursday", "Friday" + "Oct.
     13", "midnight" + "Friday") joined into one expression, as TIMEX3 marks them."""
     if len(spans) < 2:
         return spans
-    text = doc.text
     out = [spans[0]]
     for s, e in spans[1:]:
         ps, pe = out[-1]
@@ -427,12 +444,26 @@ def _keep(span: Span, reading: Reading) -> bool:
     return True
 
 
-def _period_ending(span: Span, reading: Reading) -> Reading:
-    """"the fiscal year ended March 31" is a twelve-month stretch, not a calendar year."""
+def _period_ending(span: Span, reading: Reading, ctx: Ctx) -> Reading:
+    """"the fiscal year ended March 31" is a twelve-month stretch, not a calendar year; "the
+    quarter ended July 31" is the three months up to that day, valued as the calendar quarter
+    holding their middle month (May-July → Q2), unless the article has already named the
+    quarter it reports on. A numbered quarter keeps its number ("the fourth quarter ended
+    Sept. 30" is the company's fiscal fourth quarter)."""
     doc = span.doc
-    if reading.precision == "year" and span.end < len(doc) and doc[span.end].lower_ in ("ended", "ending") \
-            and re.fullmatch(r"(?:the )?(?:fiscal |financial )?year", clean(span.text)):
+    if span.end >= len(doc) or doc[span.end].lower_ not in ("ended", "ending"):
+        return reading
+    words = clean(span.text)
+    if reading.precision == "year" and re.fullmatch(r"(?:the )?(?:fiscal |financial )?year", words):
         return Reading("P1Y", "unknown", type="DURATION")
+    if reading.precision == "quarter" and ctx.last_quarter is None \
+            and re.fullmatch(r"(?:the|that|this|latest|the latest) (?:fiscal )?quarter", words):
+        for n in (4, 3, 2):
+            end_day = read_text(doc[span.end + 1:span.end + 1 + n].text, ctx) if span.end + n < len(doc) else None
+            if end_day is not None and end_day.precision == "day" and end_day.period is not None:
+                middle = add_months(end_day.period.start, -1)
+                q = quarter_period(middle.year, (middle.month - 1) // 3 + 1)
+                return Reading(q.value, "quarter", tense=reading.tense, period=q)
     return reading
 
 
@@ -475,7 +506,7 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
     ref: Optional[Period] = None
     ref_paragraph = 0
     last_quarter: Optional[Period] = None
-    for start, end in candidate_spans(doc, base):
+    for start, end in candidate_spans(doc, base, text):
         paragraph = bisect_right(breaks, start)
         if paragraph - ref_paragraph > 1:
             ref = None
@@ -485,13 +516,13 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
         reading = read_text(text[start:end], ctx)
         if reading is None or not _keep(span, reading):
             continue
-        reading = _period_ending(span, reading)
+        reading = _period_ending(span, reading, ctx)
         found.append((start, end, reading))
         if reading.period is not None and reading.type in ("DATE", "TIME") and not reading.from_anchor_day \
                 and not reading.comparison and not _compares(span):
             ref, ref_paragraph = reading.period, paragraph
-            if reading.period.value[4:6] == "-Q":
-                last_quarter = reading.period
+            if reading.period.value[4:6] == "-Q" and (base.window is None or reading.period.end <= base.window[1]):
+                last_quarter = reading.period  # the quarter reported on: ended by the article date
     _attach_times_of_day(text, found)
     return [_to_mention(text[s:e], s, e, r) for s, e, r in found]
 

@@ -106,6 +106,34 @@ class BenchmarkError(NewsEventsError):
     template = "{detail}"
 
 
+# -- store (E5xx) --
+class StoreError(NewsEventsError):
+    code = "E500"
+    template = "{detail}"
+
+
+class StoreUnavailable(StoreError):
+    code = "E501"
+    template = ("Cannot open the store {detail}: {reason}. Check the --db URL (or $NEWSEVENTS_DB) "
+                "and that the database server is running.")
+
+
+class StoreVersionError(StoreError):
+    code = "E502"
+    template = ("The store {detail} has a schema this version does not know ({reason}). "
+                "Upgrade newsevents, or use another --db.")
+
+
+class StoreWriteError(StoreError):
+    code = "E503"
+    template = "Could not store article {detail}: {reason}"
+
+
+class ExportError(StoreError):
+    code = "E504"
+    template = "{detail}"
+
+
 # Exit codes used by the CLI (docs/errors.md).
 EXIT_OK = 0
 EXIT_FAILURE = 1  # a fatal error: nothing or not everything could be done

@@ -570,7 +570,7 @@ def event_date(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset())
         tm = _sentence_time(doc, c, taken)
         basis = "sentence"
     if tm is None:
-        tm = _paragraph_time(doc, c)
+        tm = _paragraph_time(doc, c, taken)
         basis = "paragraph"
     if tm is not None:
         return EventDate(text=tm.text, start=tm.start, end=tm.end, value=tm.value[:10],
@@ -595,16 +595,17 @@ def _sentence_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozense
     return times[0] if verb is None or doc[c.head] in verb.subtree else None
 
 
-def _paragraph_time(doc: Doc, c: EventCandidate):
-    """The scene-setting time that opens an earlier sentence of the same paragraph
-    ("On 19 May 2022, ... exchanged fire. Both were killed.")."""
+def _paragraph_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset()):
+    """The scene-setting date that opens an earlier sentence of the same paragraph and belongs to
+    no other event ("On 19 May 2022, in Castanhal, ... Both were killed.")."""
     sent = sent_of(doc[c.head])
     best = None
     for t in doc._.times or []:
         if t.start >= sent.start_char:
             break
         opener = sent_of(doc.char_span(t.start, t.end, alignment_mode="expand"))
-        if t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit() and t.start - opener.start_char <= 4:
+        if t.type == "DATE" and t.precision == "day" and t.start not in taken \
+                and t.start - opener.start_char <= 4:
             best = t
     if best is None or "\n\n" in doc[doc.char_span(best.start, best.end, alignment_mode="expand").start:sent.start].text_with_ws:
         return None
@@ -827,7 +828,7 @@ def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandid
         top, p_top = ranked[0]
         told = {e.type for e in events[1:] if e.sentence.start == main.sentence.start}
         c = cands[main.id]
-        if top != main.type and top not in told and c.weight < MODEL_KEEPS \
+        if top != main.type and top not in told and top != "OTHER" and c.weight < MODEL_KEEPS \
                 and p_top - probs.get(main.type, 0.0) >= MODEL_MARGIN:
             c.type, c.rule = top, MODEL_RULE
             main.type, main.rule = refine_type(c, main.fatalities), MODEL_RULE

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store schema, applied automatically when a store is opened."""

@@ -1,0 +1,1 @@
+"""Named migration scripts, one per schema change, oldest first."""

@@ -7,7 +7,8 @@ Texts come from JSONL files with a ``text`` field (default: the news articles of
 ``../shared/benchmarks/giveme5w1h/inputs.jsonl`` and the bundled samples). Both runs use the
 same model; the bare run is ``nlp.pipe`` of the packaged model alone, the full run is
 ``newsevents.extract_articles`` (model + entity rules + every stage). Each is warmed up once,
-then timed. Reports articles/s, words/s, the full/bare ratio and peak RSS, as JSON.
+then timed, in one process. A last run uses ``--workers`` processes (start-up included).
+Reports articles/s, words/s, the full/bare ratio and peak RSS, as JSON.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("inputs", nargs="*", type=Path, default=DEFAULT_INPUTS)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--workers", type=int, default=2, help="also time extraction with this many processes")
     args = ap.parse_args(argv)
 
     settings = default_settings()
@@ -69,6 +71,12 @@ def main(argv: list[str] | None = None) -> dict:
     bare_s = timed(lambda: list(bare.pipe(texts, batch_size=args.batch_size)), args.repeat)
     full_s = timed(lambda: list(extract_articles(articles, settings, batch_size=args.batch_size)), args.repeat)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    par_s = None
+    if args.workers > 1:  # includes starting the workers and loading the model in each
+        start = time.perf_counter()
+        list(extract_articles(articles * args.repeat, settings, batch_size=8, workers=args.workers))
+        par_s = (time.perf_counter() - start) / args.repeat
+    child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures = {
         "newsevents": __version__, "model": settings.model, "python": platform.python_version(),
         "articles": len(texts), "words": words, "mean_words": round(words / max(1, len(texts))),
@@ -79,7 +87,8 @@ def main(argv: list[str] | None = None) -> dict:
         "full_words_per_s": round(words / full_s),
         "full_over_bare": round(bare_s / full_s, 3),
         "peak_rss_mb": round(rss_mb),
-        "processes": 1,
+        f"full_articles_per_s_{args.workers}_workers": round(len(texts) / par_s, 2) if par_s else None,
+        "peak_rss_mb_per_worker": round(child_rss_mb) if par_s else None,
     }
     json.dump(figures, sys.stdout, indent=2)
     print()

@@ -114,3 +114,10 @@ def test_bad_settings_file_is_a_usage_error(runner, tmp_path, article):
     cfg.write_text('modle = "typo"\n')
     res = runner.invoke(app, ["extract", str(article), "--config", str(cfg)])
     assert res.exit_code == 2 and "E301" in res.stderr
+
+
+def test_workers_keep_order_and_results(runner):
+    one = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q"])
+    two = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q", "--workers", "2"])
+    assert one.exit_code == two.exit_code == 0
+    assert one.stdout == two.stdout

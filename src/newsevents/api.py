@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from typing import Iterable, Iterator, Optional
 
 from .errors import BadDate
@@ -26,13 +28,60 @@ def result_from_doc(doc) -> ArticleResult:
 
 
 def extract_articles(articles: Iterable[Article], settings: Optional[Settings] = None,
-                     batch_size: Optional[int] = None) -> Iterator[ArticleResult]:
-    """Extract events from many articles, in input order, streaming."""
+                     batch_size: Optional[int] = None, workers: int = 1) -> Iterator[ArticleResult]:
+    """Extract events from many articles, in input order, streaming.
+
+    ``workers`` > 1 runs that many processes, each loading the pipeline once; results still
+    come back in input order.
+    """
     settings = settings or default_settings()
+    size = batch_size or settings.batch_size
+    if workers > 1:
+        yield from _extract_parallel(articles, settings, size, workers)
+        return
     nlp = get_pipeline(settings)
     docs = (make_doc(nlp, a) for a in articles)
-    for doc in nlp.pipe(docs, batch_size=batch_size or settings.batch_size):
+    for doc in nlp.pipe(docs, batch_size=size):
         yield result_from_doc(doc)
+
+
+def _extract_batch(batch: list[Article]) -> list[ArticleResult]:
+    """Worker side: the pipeline was built by ``_init_worker``."""
+    return list(extract_articles(batch, _WORKER["settings"], batch_size=len(batch) or 1))
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    _WORKER["settings"] = settings
+    get_pipeline(settings)
+
+
+def _extract_parallel(articles: Iterable[Article], settings: Settings, size: int,
+                      workers: int) -> Iterator[ArticleResult]:
+    """Batches of articles spread over worker processes ("spawn": no state is inherited, so
+    no open database handle or model crosses a fork); at most two batches per worker wait."""
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+        pending: deque = deque()
+        for batch in _batches(articles, size):
+            pending.append(pool.apply_async(_extract_batch, (batch,)))
+            while len(pending) >= 2 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def extract(text: str, date: Optional[str] = None, *, id: Optional[str] = None,

@@ -69,6 +69,7 @@ def extract(
     include_text: bool = typer.Option(False, "--include-text", help="Include each article's text in JSON output."),
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
     model: Optional[str] = typer.Option(None, "--model", help="An installed spaCy model to use instead of the default."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each loads the model once); output order is kept."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Extract events from articles and print them (output contract v1 for json/jsonl)."""
@@ -96,7 +97,8 @@ def extract(
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             with _progress(quiet or not err.is_terminal) as advance:
-                n = writer(advance(extract_articles(articles(), settings)), out, include_text=include_text)
+                n = writer(advance(extract_articles(articles(), settings, workers=workers)), out,
+                           include_text=include_text)
         finally:
             if output:
                 out.close()

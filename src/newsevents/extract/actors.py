@@ -241,11 +241,16 @@ def org_mentions(doc: Doc) -> list[ActorMention]:
 
 
 def _noun_phrase(doc: Doc, head: Token) -> tuple[int, int]:
-    """Left modifiers of an actor noun plus an attire phrase on its right."""
+    """Left modifiers of an actor noun plus an attire phrase on its right (never the dateline)."""
     start = head.i
     for child in head.lefts:
         if child.dep_ in ("compound", "amod", "nummod", "det", "quantmod", "poss", "nmod", "advmod"):
             start = min(start, child.left_edge.i)
+    art = doc._.article
+    if art is not None and art.dateline_span:
+        dateline_end = doc.char_span(*art.dateline_span, alignment_mode="expand")
+        if dateline_end is not None and start < dateline_end.end <= head.i:
+            start = dateline_end.end
     end = head.i + 1
     for child in head.rights:
         pobj = [c for c in child.children if c.dep_ == "pobj"]
@@ -371,15 +376,13 @@ def main_party(orgs: list[ActorMention]) -> Optional[str]:
 def _fill_party_affiliations(doc: Doc, mentions: list[ActorMention], orgs: list[ActorMention]) -> None:
     """Party roles without an explicit organisation belong to the article's main party."""
     party = main_party(orgs)
-    if not party:
-        return
     for m in mentions:
         if m.affiliation:
             continue
         explicit = _of_org(doc, m, orgs)
         if explicit:
             m.affiliation = explicit
-        elif (m.role and roles().get(m.role.lower()) == "party") or m.kind == "party_members":
+        elif party and ((m.role and roles().get(m.role.lower()) == "party") or m.kind == "party_members"):
             m.affiliation = party
 
 

@@ -808,7 +808,7 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
 # article's lead when no trigger fired and the model is confident.
 MODEL_MARGIN = 0.5
 MODEL_ALONE = 0.5
-MODEL_KEEPS = 0.9  # triggers this reliable ("arrest", "abduct") keep their type
+MODEL_KEEPS = 0.8  # triggers this reliable ("arrest", "abduct", "disappearance") keep their type
 
 
 def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:

@@ -181,7 +181,8 @@ def event_contract(e: StoredEvent, article_id: str, cluster_id: Optional[str],
     for a in e.actors:
         actors[a.part].append({"text": a.text, "start": a.start, "end": a.end, "name": a.name,
                                "kind": a.kind, "role": a.role, "affiliation": a.affiliation,
-                               "aliases": list(a.aliases or [])})
+                               "aliases": list(a.aliases or []),
+                               "person_id": a.person.id if a.person_pk is not None else None})
     return {
         "id": e.id, "type": e.type,
         "type_names": {"acled_event_type": e.acled_event_type,

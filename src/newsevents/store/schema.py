@@ -207,6 +207,7 @@ class EventActor(Base):
     person_pk: Mapped[Optional[int]] = mapped_column(ForeignKey("people.pk", ondelete="SET NULL"))
 
     event: Mapped[StoredEvent] = relationship(back_populates="actors")
+    person: Mapped[Optional[Person]] = relationship()
 
     __table_args__ = (Index("ix_event_actors_event", "event_pk"),
                       Index("ix_event_actors_person", "person_pk"),
@@ -229,6 +230,7 @@ class Mention(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the rest of the mention
 
     article: Mapped[StoredArticle] = relationship(back_populates="mentions")
+    person: Mapped[Optional[Person]] = relationship()
 
     __table_args__ = (Index("ix_mentions_article", "article_pk"),
                       Index("ix_mentions_person", "person_pk"),

@@ -89,6 +89,7 @@ class EventCandidate:
     extra: list[Quantity] = field(default_factory=list)  # "along with two other workers"
     claim: Claim = field(default_factory=Claim)
     background: bool = False
+    armed_nearby: bool = False  # armed forces named in the sentence besides the agents
 
     def tokens(self) -> set[int]:
         return {self.head, *self.mentions}
@@ -754,9 +755,32 @@ def refine_type(c: EventCandidate, fatalities: Optional[Count]) -> str:
         return "FORCE_AGAINST_PROTEST"
     if c.type == "PROTEST_WITH_INTER" and fatalities is not None and (fatalities.min or 0) > 0:
         return "FORCE_AGAINST_PROTEST"
-    if c.type == "PROPERTY_DISTRUCT" and any(a.kind in ("rioters", "protesters") for a in c.agents):
+    crowd = ("rioters", "protesters")
+    if c.type in ("PROPERTY_DISTRUCT", "ARMED_CLASH", "ATTACK") and any(a.kind in crowd for a in c.agents):
         return "VIOL_DEMONSTR"
+    if c.type == "ATTACK" and not c.targets and c.agents \
+            and all(a.kind in ARMED_KINDS | {"unidentified_armed_group"} for a in c.agents) \
+            and c.armed_nearby:
+        return "ARMED_CLASH"  # armed men attacking a police post or an army patrol
     return c.type
+
+
+def _armed_nearby(doc: Doc, c: EventCandidate) -> bool:
+    """Whether the trigger's sentence names armed forces besides the event's agents."""
+    sent = sent_of(doc[c.head])
+    agents = {id(a) for a in c.agents}
+    return any(m.kind in ARMED_KINDS and id(m) not in agents and sent.start <= m.start < sent.end
+               for m in doc._.actors or [])
+
+
+def violent_protests(events: list[Event]) -> None:
+    """A protest told in the same sentence as violence by protesters or a crowd is a violent
+    demonstration (ACLED: the demonstration is coded by its most violent form)."""
+    violent = {e.sentence.start for e in events if e.type == "VIOL_DEMONSTR"
+               or e.type == "PROPERTY_DISTRUCT" and not e.agents}
+    for e in events:
+        if e.type == "PEACE_PROTEST" and e.sentence.start in violent:
+            e.type, e.type_names = "VIOL_DEMONSTR", type_names("VIOL_DEMONSTR")
 
 
 def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset(),
@@ -764,6 +788,7 @@ def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset(),
     sent = sent_of(doc[c.head])
     date = event_date(doc, c, taken) or (None if c.background else article_month(doc))
     fatalities, injuries = harm_counts(doc, c, busy) if c.type in HARMFUL else (None, None)
+    c.armed_nearby = _armed_nearby(doc, c)
     c.type = refine_type(c, fatalities)
     others = [_span(doc, i, i + 1) for i in c.mentions if i != c.head]
     return Event(
@@ -808,7 +833,7 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
 # article's lead when no trigger fired and the model is confident.
 MODEL_MARGIN = 0.5
 MODEL_ALONE = 0.5
-MODEL_KEEPS = 0.8  # triggers this reliable ("arrest", "abduct", "disappearance") keep their type
+MODEL_KEEPS = 0.8  # triggers this reliable keep their type when they name their targets
 
 
 def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:
@@ -828,7 +853,9 @@ def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandid
         top, p_top = ranked[0]
         told = {e.type for e in events[1:] if e.sentence.start == main.sentence.start}
         c = cands[main.id]
-        if top != main.type and top not in told and top != "OTHER" and c.weight < MODEL_KEEPS \
+        named = any(t.label == "PERSON" for t in c.targets)
+        if top != main.type and top not in told and top != "OTHER" \
+                and (c.weight < MODEL_KEEPS or c.weight < 0.9 and not named) \
                 and p_top - probs.get(main.type, 0.0) >= MODEL_MARGIN:
             c.type, c.rule = top, MODEL_RULE
             main.type, main.rule = refine_type(c, main.fatalities), MODEL_RULE
@@ -866,6 +893,7 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
         e = build_event(doc, c, busy, taken)
         e.salience = salience(doc, e, c)
         built.append(e)
+    violent_protests(built)
     events = sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))
     if use_model:
         events = apply_type_model(doc, events, {e.id: c for e, c in zip(built, cands)})

@@ -83,6 +83,10 @@ def test_offsets_point_at_the_text():
     ("Unidentified men torched a school building on Monday.", "PROPERTY_DISTRUCT"),
     ("Rioters torched shops and pelted police with stones on Monday.", "VIOL_DEMONSTR"),
     ("A 6.1 magnitude earthquake struck the region on Monday.", "NATURAL_DISASTER"),
+    ("Protesters threw stones at the police and torched two buses during the demonstration on Monday.",
+     "VIOL_DEMONSTR"),
+    ("Gunmen attacked soldiers guarding a checkpoint on Monday.", "ARMED_CLASH"),
+    ("Police killed three protesters when they opened fire on the march on Monday.", "FORCE_AGAINST_PROTEST"),
 ])
 def test_types_across_the_taxonomy(text, type_):
     assert _events(text)[0].type == type_

@@ -210,6 +210,208 @@ def evaluate(
         typer.echo(json.dumps(figures, indent=2))
 
 
+# -- the store ------------------------------------------------------------------------------
+db_app = typer.Typer(no_args_is_help=True, help="Manage the store's database schema.")
+app.add_typer(db_app, name="db")
+DB_HELP = "Store URL: a SQLite file path or URL, or postgresql://user@host/db (default ./newsevents.db, or $NEWSEVENTS_DB)."
+FORMAT_HELP = "Output format: table, json, jsonl or csv."
+
+
+def _open_db(db: Optional[str]):
+    from .store import open_store
+    return open_store(db)
+
+
+@contextmanager
+def _output(path: Optional[Path]):
+    out = path.open("w", encoding="utf-8") if path else sys.stdout
+    try:
+        yield out
+    finally:
+        if path:
+            out.close()
+
+
+@app.command()
+def ingest(
+    paths: List[str] = typer.Argument(..., help="Files or directories (recursive) of articles, as for extract; '-' reads standard input."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    reextract: bool = typer.Option(False, "--reextract", help="Extract and store again articles already stored (after an upgrade)."),
+    no_link: bool = typer.Option(False, "--no-link", help="Store without linking across articles (run `newsevents link` later)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
+    model: Optional[str] = typer.Option(None, "--model", help="An installed spaCy model to use instead of the default."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+) -> None:
+    """Extract articles and store them: idempotent, resumable, one transaction per article."""
+    from .store.ingest import SKIPPED, ingest_paths
+    with handled():
+        settings = _settings(config, model)
+        store = _open_db(db)
+        with _ingest_progress(quiet or not err.is_terminal) as progress:
+            report = ingest_paths(store, paths, settings, reextract=reextract, link=not no_link,
+                                  progress=progress)
+        store.close()
+        for problem in report.skipped:
+            report_problem(problem)
+        if not quiet:
+            err.print(f"{report.read} read, {report.stored} stored, {report.reextracted} re-extracted, "
+                      f"{report.already_stored} already stored, {len(report.skipped)} skipped")
+            reasons: dict[str, int] = {}
+            for problem in report.skipped:
+                reasons[problem.code] = reasons.get(problem.code, 0) + 1
+            for code, n in sorted(reasons.items()):
+                err.print(f"  {SKIPPED} {n} [{code}]")
+        if report.skipped:
+            raise typer.Exit(EXIT_SKIPPED)
+
+
+@contextmanager
+def _ingest_progress(disabled: bool):
+    """A progress callback for ingest: a bar with counts by outcome and the rate."""
+    if disabled:
+        yield None
+        return
+    counts: dict[str, int] = {}
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=err,
+                  transient=True) as progress:
+        task = progress.add_task("ingest", total=None, detail="")
+
+        def advance(outcome: str, origin: str) -> None:
+            counts[outcome] = counts.get(outcome, 0) + 1
+            detail = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+            progress.update(task, advance=1, detail=detail)
+        yield advance
+
+
+def _event_filter(type_: Optional[List[str]], since, until, place, actor, person, claim,
+                  background, text, article, limit):
+    from .store.query import EventFilter
+    return EventFilter(type=type_ or None, since=since, until=until, place=place, actor=actor,
+                       person=person, claim=claim or None, background=background, text=text,
+                       article=article, limit=limit)
+
+
+@app.command()
+def events(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    type_: Optional[List[str]] = typer.Option(None, "--type", "-t", help="Event type (CASE code, e.g. ARREST); repeat for several."),
+    since: Optional[str] = typer.Option(None, "--since", help="Events that may have happened on or after this date (YYYY-MM-DD or YYYY-MM)."),
+    until: Optional[str] = typer.Option(None, "--until", help="Events that may have happened on or before this date."),
+    place: Optional[str] = typer.Option(None, "--place", help="A place at any level: place name, admin2, admin1, country or country code."),
+    actor: Optional[str] = typer.Option(None, "--actor", help="Words in an agent's or target's text, name or affiliation."),
+    person: Optional[str] = typer.Option(None, "--person", help="A person's id or any spelling of their name."),
+    claim: Optional[List[str]] = typer.Option(None, "--claim", help="Claim status (asserted, alleged, claimed, denied, ...); repeat for several."),
+    background: Optional[bool] = typer.Option(None, "--background/--no-background", help="Only earlier events recalled in a story, or only new ones."),
+    text: Optional[str] = typer.Option(None, "--text", help="Full-text search: events of articles containing these words."),
+    article: Optional[str] = typer.Option(None, "--article", help="Only the events of this article id."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N events."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """Query stored events (store output contract v1 for json/jsonl)."""
+    from .store.formats import write_records
+    from .store.query import query_events
+    with handled():
+        f = _event_filter(type_, since, until, place, actor, person, claim, background, text,
+                          article, limit)
+        store = _open_db(db)
+        with _output(output) as out:
+            write_records(query_events(store, f), fmt, out, "events")
+        store.close()
+
+
+@app.command()
+def articles(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    since: Optional[str] = typer.Option(None, "--since", help="Articles published on or after this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Articles published on or before this date."),
+    text: Optional[str] = typer.Option(None, "--text", help="Full-text search over title and text."),
+    source: Optional[str] = typer.Option(None, "--source", help="Only articles from this source."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N articles."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """List stored articles with their metadata and event counts."""
+    from .store.formats import write_records
+    from .store.query import ArticleFilter, query_articles
+    with handled():
+        f = ArticleFilter(since=since, until=until, text=text, source=source, limit=limit)
+        store = _open_db(db)
+        with _output(output) as out:
+            write_records(query_articles(store, f), fmt, out, "articles")
+        store.close()
+
+
+@app.command()
+def people(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    name: Optional[str] = typer.Option(None, "--name", help="Only this person: an id or any spelling of the name."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="At most N people."),
+    fmt: str = typer.Option("table", "--format", "-f", help=FORMAT_HELP),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output."),
+) -> None:
+    """People resolved across articles: aliases, roles, affiliations, timeline, contradictions."""
+    from .store.formats import write_records
+    from .store.query import PersonFilter, query_people
+    with handled():
+        store = _open_db(db)
+        with _output(output) as out:
+            write_records(query_people(store, PersonFilter(name=name, limit=limit)), fmt, out, "people")
+        store.close()
+
+
+@app.command("export")
+def export_cmd(
+    fmt: str = typer.Option(..., "--format", "-f", help="acled-csv, jsonl, parquet or geojson."),
+    output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    redact_people: bool = typer.Option(False, "--redact-people", help="Replace people's names by stable pseudonyms (for publishing)."),
+    type_: Optional[List[str]] = typer.Option(None, "--type", "-t", help="Only these event types; repeat for several."),
+    since: Optional[str] = typer.Option(None, "--since", help="Only events that may have happened on or after this date."),
+    until: Optional[str] = typer.Option(None, "--until", help="Only events that may have happened on or before this date."),
+    place: Optional[str] = typer.Option(None, "--place", help="Only events at this place (any admin level)."),
+) -> None:
+    """Export stored events: ACLED CSV, JSONL, Parquet or GeoJSON."""
+    from .store.export import export
+    with handled():
+        f = _event_filter(type_, since, until, place, None, None, None, None, None, None, None)
+        store = _open_db(db)
+        n = export(store, fmt, output, f, redact_people=redact_people)
+        store.close()
+        err.print(f"{n} record(s) written to {output}")
+
+
+@app.command()
+def link(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop every cluster and person link and link all articles again."),
+) -> None:
+    """Link stored articles: cluster duplicate events, resolve people, record contradictions."""
+    from .store import link as linking
+    with handled():
+        store = _open_db(db)
+        if rebuild:
+            counts = linking.rebuild(store)
+        else:
+            linked = linking.link_pending(store)
+            counts = linking.link_counts(store) | {"articles": linked}
+        store.close()
+        typer.echo(json.dumps(counts, indent=2))
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Create the store or bring its schema to the newest migration (also done on every open)."""
+    from .store.db import current_revision
+    with handled():
+        store = _open_db(db)
+        typer.echo(f"schema revision {current_revision(store)}")
+        store.close()
+
+
 def main() -> None:
     app()
 

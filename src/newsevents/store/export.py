@@ -181,7 +181,7 @@ def acled_row(event: dict, articles: list[StoredArticle]) -> dict[str, Any]:
     fatalities = event.get("fatalities") or {}
     count = event.get("count") or {}
     return {
-        "event_id_cnty": f"{iso3 or 'XXX'}{number}", "event_date": date, "year": year,
+        "event_id_cnty": f"{iso3 or 'XXX'}{number.removeprefix('c-')}", "event_date": date, "year": year,
         "time_precision": precision, "disorder_type": disorder,
         "event_type": tn.get("acled_event_type") or "",
         "sub_event_type": tn.get("acled_sub_event_type") or "",

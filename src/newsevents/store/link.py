@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
@@ -70,7 +71,7 @@ class PersonMention:
     names: list[str] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
     affiliations: set[str] = field(default_factory=set)
-    regions: set[str] = field(default_factory=set)
+    regions: set[str] = field(default_factory=set)  # admin1 of their events and datelines
     actors: list[EventActor] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
 
@@ -79,9 +80,31 @@ class PersonMention:
         return name_key(max(self.names, key=lambda n: len(name_tokens(n))))
 
 
+_JOINED_LEFT = re.compile(r"(?:[A-Z][a-z]*|[a-z]{1,3})-$")
+_JOINED_RIGHT = re.compile(r"-(?:[A-Z][a-z]*|[a-z]{1,3})")
+
+
+def full_name(text: str, start: Optional[int], end: Optional[int], name: str) -> str:
+    """The name widened over hyphen-joined parts the text attaches to it ("Hameed-ul-" + "Hassan")."""
+    if start is None or end is None or text[start:end] != name:
+        return name
+    while m := _JOINED_LEFT.search(text, max(0, start - 20), start):
+        start = m.start()
+    while m := _JOINED_RIGHT.match(text, end, min(len(text), end + 20)):
+        end = m.end()
+    return text[start:end]
+
+
 def _event_regions(event: StoredEvent) -> set[str]:
+    """The province (admin1) an event happened in, as context for the people it names."""
     p = event.place
-    return {r for r in (p.admin1, p.country) if r} if p is not None else set()
+    return {p.admin1} if p is not None and p.admin1 else set()
+
+
+def _dateline_regions(article: StoredArticle) -> set[str]:
+    """The province of the article's dateline, as context for the people it mentions."""
+    return {m.data["admin1"] for m in article.mentions
+            if m.kind == "place" and (m.data or {}).get("kind") == "dateline" and m.data.get("admin1")}
 
 
 def _gather_people(s: Session, article: StoredArticle) -> list[PersonMention]:
@@ -103,10 +126,13 @@ def _gather_people(s: Session, article: StoredArticle) -> list[PersonMention]:
     for event in article.events:
         for actor in event.actors:
             if actor.kind == "person" and actor.name:
-                add(actor.name, actor, actor.role, actor.affiliation, _event_regions(event))
+                name = full_name(article.text, actor.start, actor.end, actor.name)
+                add(name, actor, actor.role, actor.affiliation, _event_regions(event))
+    dateline = _dateline_regions(article)
     for m in article.mentions:
         if m.kind == "person" and m.value:
-            add(m.value, m, (m.data or {}).get("role"), (m.data or {}).get("affiliation"), set())
+            add(full_name(article.text, m.start, m.end, m.value), m, (m.data or {}).get("role"),
+                (m.data or {}).get("affiliation"), dateline)
     for name, item, regions in singles:  # "Ishaq" after "Sathi Ishaq" in the same article
         token = name_key(name)
         owners = [pm for k, pm in groups.items() if token and token in
@@ -129,16 +155,17 @@ def _agrees(person: Person, pm: PersonMention) -> tuple[bool, bool]:
 def _find_person(s: Session, pm: PersonMention) -> Optional[Person]:
     """The stored person this article's person is, if any (exact key first, then fuzzy)."""
     key = pm.key
-    exact = s.scalars(select(Person).join(PersonAlias).where(PersonAlias.key == key)
-                      .distinct().order_by(Person.pk)).all()
+    exact = s.scalars(select(Person).where(Person.pk.in_(
+        select(PersonAlias.person_pk).where(PersonAlias.key == key))).order_by(Person.pk)).all()
     for person in exact:
         if not _agrees(person, pm)[1]:
             return person
     if len(key) < 6:
         return None
-    nearby = s.execute(select(PersonAlias.person_pk, PersonAlias.key).where(
+    nearby = s.execute(select(PersonAlias.person_pk, PersonAlias.alias).where(
         PersonAlias.key >= key[0], PersonAlias.key < chr(ord(key[0]) + 1))).all()
-    scored = sorted(((name_similarity(key, k), pk) for pk, k in nearby), reverse=True)
+    name = max(pm.names, key=lambda n: len(name_tokens(n)))
+    scored = sorted(((name_similarity(name, alias), pk) for pk, alias in nearby), reverse=True)
     tried: set[int] = set()
     for score, pk in scored:
         if score < FUZZY_NAME:
@@ -249,8 +276,26 @@ def _gap_days(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> int:
     return max(0, (b[0] - a[1]).days, (a[0] - b[1]).days)
 
 
-def _persons(e: StoredEvent) -> set[int]:
-    return {a.person_pk for a in e.actors if a.person_pk is not None}
+def people_by_event(s: Session, event_pks: Iterable[int]) -> dict[int, set[int]]:
+    """Event pk → the people it names: its person actors or, when it has none, the people
+    named in its sentence ("police had arrested its organiser Hameed-ul-Hassan")."""
+    pks = list(event_pks)
+    out: dict[int, set[int]] = {}
+    if not pks:
+        return out
+    for epk, ppk in s.execute(select(EventActor.event_pk, EventActor.person_pk).where(
+            EventActor.event_pk.in_(pks), EventActor.person_pk.is_not(None))):
+        out.setdefault(epk, set()).add(ppk)
+    missing = [pk for pk in pks if pk not in out]
+    if missing:
+        rows = s.execute(select(StoredEvent.pk, Mention.person_pk)
+                         .join(Mention, Mention.article_pk == StoredEvent.article_pk)
+                         .where(StoredEvent.pk.in_(missing), Mention.person_pk.is_not(None),
+                                Mention.start >= StoredEvent.sentence_start,
+                                Mention.end <= StoredEvent.sentence_end))
+        for epk, ppk in rows:
+            out.setdefault(epk, set()).add(ppk)
+    return out
 
 
 def _actor_terms(e: StoredEvent) -> set[str]:
@@ -258,14 +303,20 @@ def _actor_terms(e: StoredEvent) -> set[str]:
                                           _letters(a.name) or None) if t}
 
 
-def _match_score(e: StoredEvent, e_when, c: StoredEvent, c_when) -> float:
-    """How surely candidate ``c`` (another article) reports the same happening as ``e`` (0: no)."""
+def _match_score(e: StoredEvent, e_when, pe: set[int], c: StoredEvent, c_when, pc: set[int],
+                 cluster_people: set[int]) -> float:
+    """How surely candidate ``c`` (another article) reports the same happening as ``e`` (0: no).
+
+    ``pe``/``pc`` are the people each names; ``cluster_people`` those any member of ``c``'s
+    cluster names.
+    """
     dist = linking_config()["distance"]
     if e_when is None or c_when is None:
         return 0.0
     gap = _gap_days(e_when, c_when)
     place = places_compatible(e.place, c.place, dist["same_place_km"])
-    pe, pc = _persons(e), _persons(c)
+    if pe and cluster_people and not pe & cluster_people:
+        return 0.0  # the cluster is about other people
     if pe & pc:
         if gap > dist["same_person_days"]:
             return 0.0
@@ -295,6 +346,18 @@ def _candidates(s: Session, e: StoredEvent, when: tuple[dt.date, dt.date]) -> li
     return list(s.scalars(dated.limit(2000))) + list(s.scalars(undated.limit(2000)))
 
 
+def _cluster_people(s: Session, cluster_pks: set[int]) -> dict[int, set[int]]:
+    """Cluster pk → the people any of its members names."""
+    out: dict[int, set[int]] = {}
+    if cluster_pks:
+        members = s.execute(select(StoredEvent.pk, StoredEvent.cluster_pk).where(
+            StoredEvent.cluster_pk.in_(cluster_pks))).all()
+        named = people_by_event(s, [pk for pk, _ in members])
+        for pk, cluster_pk in members:
+            out.setdefault(cluster_pk, set()).update(named.get(pk, set()))
+    return out
+
+
 def _new_cluster(s: Session, e: StoredEvent) -> EventCluster:
     digest = hashlib.sha1(f"{e.article.content_hash}|{e.id}|{e.position}".encode()).hexdigest()
     cluster = EventCluster(id="c-" + digest[:12], type=e.type, canonical_event_pk=e.pk,
@@ -312,8 +375,13 @@ def cluster_event(s: Session, e: StoredEvent) -> int:
     when = _interval(e, _article_date(e.article))
     best, best_score = None, 0.0
     if when is not None:
-        for c in _candidates(s, e, when):
-            score = _match_score(e, when, c, _interval(c, _article_date(c.article)))
+        candidates = _candidates(s, e, when)
+        people = _cluster_people(s, {c.cluster_pk for c in candidates})
+        named = people_by_event(s, [e.pk] + [c.pk for c in candidates])
+        pe = named.get(e.pk, set())
+        for c in candidates:
+            score = _match_score(e, when, pe, c, _interval(c, _article_date(c.article)),
+                                 named.get(c.pk, set()), people.get(c.cluster_pk, set()))
             if score > 0 and (score > best_score or (score == best_score and c.pk < best.pk)):
                 best, best_score = c, score
     e.cluster_pk = best.cluster_pk if best is not None else _new_cluster(s, e).pk
@@ -332,9 +400,9 @@ def link_article(s: Session, article: StoredArticle) -> None:
 
 def _canonical_rank(e: StoredEvent) -> tuple:
     """Higher is a better record of the happening: asserted, dated and placed from the text."""
-    return (e.claim_status == "asserted", not e.background, e.date_basis in REPORTED_DATE,
+    return (not e.background, e.date_basis in REPORTED_DATE,
             PRECISION_RANK.get(e.date_precision or "unknown", 0),
-            e.location_basis in REPORTED_PLACE, e.confidence, -e.pk)
+            e.location_basis in REPORTED_PLACE, e.claim_status == "asserted", e.confidence, -e.pk)
 
 
 def _place_label(p: StoredPlace) -> str:

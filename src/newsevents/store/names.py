@@ -88,10 +88,18 @@ def name_key(name: str) -> str:
 
 
 def name_similarity(a: str, b: str) -> float:
-    """How alike two name keys are, 0..100 (rapidfuzz ratio)."""
-    if not a or not b:
+    """How alike two spellings of a name are, 0..100 (rapidfuzz ratios after normalising).
+
+    With as many words on both sides, the least alike pair of words counts, so "Imran Qureshi"
+    and "Kamran Qureshi" stay apart however alike their surnames are.
+    """
+    ta, tb = name_tokens(a), name_tokens(b)
+    if not ta or not tb:
         return 0.0
-    return fuzz.ratio(a, b)
+    whole = fuzz.ratio("".join(ta), "".join(tb))
+    if len(ta) == len(tb):
+        return min([whole] + [fuzz.ratio(x, y) for x, y in zip(ta, tb)])
+    return whole
 
 
 def is_full_name(name: str) -> bool:

@@ -84,9 +84,10 @@ def _fts_query(words: str) -> str:
 
 def matching_articles(session: Session, words: str) -> Select:
     """A subquery of article pks whose title or text contains every word of ``words``."""
+    fts = _fts_query(words)
     if session.get_bind().dialect.name == "sqlite":
         return select(text("rowid")).select_from(text("articles_fts")).where(
-            text("articles_fts MATCH :fts")).params(fts=_fts_query(words))
+            text("articles_fts MATCH :fts")).params(fts=fts)
     vector = func.to_tsvector("simple", func.coalesce(StoredArticle.title, "") + " " + StoredArticle.text)
     return select(StoredArticle.pk).where(vector.op("@@")(func.plainto_tsquery("simple", words)))
 

@@ -165,7 +165,7 @@ class Person(Base):
     key: Mapped[str] = mapped_column(String(200))  # normalised spelling (store/names.py)
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     affiliations: Mapped[list[str]] = mapped_column(JSON, default=list)
-    regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # admin1/country seen with them
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)  # admin1 seen with them
 
     aliases: Mapped[list["PersonAlias"]] = relationship(
         back_populates="person", cascade="all, delete-orphan", passive_deletes=True)

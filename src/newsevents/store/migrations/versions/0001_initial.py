@@ -16,6 +16,19 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_articles()
+    _create_event_clusters()
+    _create_people()
+    _create_places()
+    _create_reviews()
+    _create_events()
+    _create_mentions()
+    _create_person_aliases()
+    _create_event_actors()
+    _full_text_search()
+
+
+def _create_articles() -> None:
     op.create_table('articles',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=200), nullable=False),
@@ -39,6 +52,8 @@ def upgrade() -> None:
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.create_index('ix_articles_date', ['date'], unique=False)
 
+
+def _create_event_clusters() -> None:
     op.create_table('event_clusters',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -49,6 +64,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('pk'),
     sa.UniqueConstraint('id')
     )
+
+
+def _create_people() -> None:
     op.create_table('people',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -63,6 +81,8 @@ def upgrade() -> None:
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index('ix_people_key', ['key'], unique=False)
 
+
+def _create_places() -> None:
     op.create_table('places',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=400), nullable=False),
@@ -85,6 +105,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_places_country_code', ['country_code'], unique=False)
         batch_op.create_index('ix_places_name', ['name'], unique=False)
 
+
+def _create_reviews() -> None:
     op.create_table('reviews',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('table_name', sa.String(length=40), nullable=False),
@@ -100,6 +122,8 @@ def upgrade() -> None:
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index('ix_reviews_row', ['table_name', 'row_pk'], unique=False)
 
+
+def _create_events() -> None:
     op.create_table('events',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -161,6 +185,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_events_place_type_date', ['place_pk', 'type', 'date_start'], unique=False)
         batch_op.create_index('ix_events_type_date', ['type', 'date_start'], unique=False)
 
+
+def _create_mentions() -> None:
     op.create_table('mentions',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('article_pk', sa.Integer(), nullable=False),
@@ -182,6 +208,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_mentions_kind_value', ['kind', 'value'], unique=False)
         batch_op.create_index('ix_mentions_person', ['person_pk'], unique=False)
 
+
+def _create_person_aliases() -> None:
     op.create_table('person_aliases',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('person_pk', sa.Integer(), nullable=False),
@@ -194,6 +222,8 @@ def upgrade() -> None:
     with op.batch_alter_table('person_aliases', schema=None) as batch_op:
         batch_op.create_index('ix_person_aliases_key', ['key'], unique=False)
 
+
+def _create_event_actors() -> None:
     op.create_table('event_actors',
     sa.Column('pk', sa.Integer(), nullable=False),
     sa.Column('event_pk', sa.Integer(), nullable=False),
@@ -217,7 +247,6 @@ def upgrade() -> None:
         batch_op.create_index('ix_event_actors_name', ['name'], unique=False)
         batch_op.create_index('ix_event_actors_person', ['person_pk'], unique=False)
 
-    _full_text_search()
 
 
 def _full_text_search() -> None:

@@ -1,0 +1,72 @@
+"""Exports: ACLED CSV columns, one record per happening, pseudonymised people, Parquet, GeoJSON."""
+
+import csv
+import json
+
+import pytest
+
+from newsevents.errors import BadOption, ExportError
+from newsevents.store import export
+from newsevents.store.export import ACLED_COLUMNS, EXTRA_COLUMNS
+from newsevents.store.query import EventFilter, count_events
+
+from .helpers import ARRESTS, store_all
+
+
+@pytest.fixture
+def arrests(store, extracted):
+    store_all(store, extracted, ARRESTS)
+    return store
+
+
+def _csv(path):
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_acled_csv_one_row_per_happening_with_all_sources(arrests, tmp_path):
+    out = tmp_path / "acled.csv"
+    n = export(arrests, "acled-csv", out, EventFilter(type=["ARREST"]))
+    rows = _csv(out)
+    assert n == len(rows) == 2  # two arrests, reported five times
+    assert list(rows[0]) == ACLED_COLUMNS + EXTRA_COLUMNS
+    hamid = next(r for r in rows if "arrest_a" in r["article_ids"])
+    assert hamid["article_ids"] == "arrest_a; arrest_b; arrest_c"
+    assert hamid["sub_event_type"] == "Arrests" and hamid["event_type"] == "Strategic developments"
+    assert (hamid["country"], hamid["admin1"], hamid["iso"]) == ("Pakistan", "Punjab", "586")
+    assert hamid["event_date"] == "2023-06-13" and hamid["time_precision"] == "1"
+    assert hamid["source"] == "Daily Example; Evening Sample; Weekly Example"
+    assert hamid["inter1"] == "1" and hamid["claim_status"] == "claimed"
+    assert "Hamid ul Hassan" in hamid["source_sentence"]
+
+
+def test_redacted_export_names_nobody(arrests, tmp_path):
+    out = tmp_path / "public.csv"
+    export(arrests, "acled-csv", out, redact_people=True)
+    text = out.read_text("utf-8")
+    for spelling in ("Hamid", "Hameed", "Ishaq", "Sathi", "Saathi"):
+        assert spelling not in text
+    assert "Person-" in text
+    jsonl = tmp_path / "public.jsonl"
+    assert export(arrests, "jsonl", jsonl, redact_people=True) == count_events(arrests)
+    assert "Hassan" not in jsonl.read_text("utf-8")
+
+
+def test_parquet_and_geojson(arrests, tmp_path):
+    import pyarrow.parquet as pq
+    n = export(arrests, "parquet", tmp_path / "e.parquet")
+    table = pq.read_table(tmp_path / "e.parquet")
+    assert table.num_rows == n and table.column_names == ACLED_COLUMNS + EXTRA_COLUMNS
+    assert str(table.schema.field("latitude").type) == "double"
+    export(arrests, "geojson", tmp_path / "e.geojson")
+    geo = json.loads((tmp_path / "e.geojson").read_text("utf-8"))
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == n
+    point = next(f for f in geo["features"] if f["geometry"])
+    assert len(point["geometry"]["coordinates"]) == 2
+
+
+def test_export_errors(arrests, tmp_path):
+    with pytest.raises(BadOption):
+        export(arrests, "xlsx", tmp_path / "x.xlsx")
+    with pytest.raises(ExportError):
+        export(arrests, "jsonl", tmp_path / "missing" / "x.jsonl")

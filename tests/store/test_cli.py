@@ -103,11 +103,14 @@ def _stored(path) -> int:
         return 0
 
 
+N_KILLED = 1000  # the figure: a 1,000-article ingest killed mid-way
+
+
 def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     articles = tmp_path / "articles"
     articles.mkdir()
     cities = ["Lahore", "Karachi", "Peshawar", "Quetta", "Multan"]
-    for i in range(200):
+    for i in range(N_KILLED):
         city = cities[i % 5]
         (articles / f"a{i:03d}.txt").write_text(
             f"date 2023-0{1 + i % 9}-1{i % 10}\n\n{city.upper()}: Police arrested {i + 3} party "
@@ -116,24 +119,24 @@ def test_killed_ingest_resumes_without_loss_or_duplicates(tmp_path):
     cmd = [sys.executable, "-m", "newsevents", "ingest", str(articles), "--db", str(db), "-q"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while _stored(db) < 20 and proc.poll() is None and time.monotonic() < deadline:
+    while _stored(db) < 100 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     at_kill = _stored(db)
-    assert 0 < at_kill < 200, "the run was not killed mid-way"
-    subprocess.run(cmd, check=True, timeout=120)
+    assert 0 < at_kill < N_KILLED, "the run was not killed mid-way"
+    subprocess.run(cmd, check=True, timeout=600)
     with sqlite3.connect(db) as conn:
         one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
-        assert one("SELECT count(*) FROM articles") == 200
-        assert one("SELECT count(DISTINCT content_hash) FROM articles") == 200
+        assert one("SELECT count(*) FROM articles") == N_KILLED
+        assert one("SELECT count(DISTINCT content_hash) FROM articles") == N_KILLED
         assert one("SELECT count(*) FROM events WHERE article_pk NOT IN (SELECT pk FROM articles)") == 0
         assert one("SELECT count(*) FROM event_actors WHERE event_pk NOT IN (SELECT pk FROM events)") == 0
         assert one("SELECT count(*) FROM mentions WHERE article_pk NOT IN (SELECT pk FROM articles)") == 0
         assert one("SELECT count(*) FROM events WHERE cluster_pk IS NULL") == 0
         assert one("SELECT count(*) FROM event_clusters WHERE pk NOT IN "
                    "(SELECT cluster_pk FROM events WHERE cluster_pk IS NOT NULL)") == 0
-        assert one("SELECT count(*) FROM events") >= 200
+        assert one("SELECT count(*) FROM events") >= N_KILLED
 
 
 def test_ingest_without_linking_then_link(tmp_path):

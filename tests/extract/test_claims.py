@@ -48,3 +48,19 @@ def test_background_past_perfect_and_release_that_follows():
     assert new[0].type == "ARREST" and new[0].date.value == "2021-03-08"
     assert {e.type for e in old} == {"ARREST", "RELEASE"}
     assert events[0].background is False
+
+
+@pytest.mark.parametrize("text", [
+    "No agency has claimed the arrest of the three students.",
+    "No group has claimed responsibility for the bombing in the market.",
+])
+def test_nobody_claims_responsibility(text):
+    events = extract(text, date="2021-03-12").events
+    attrib = [e for e in events if e.type == "ATTRIB"]
+    assert attrib and attrib[0].claim.status == "negated"
+
+
+def test_claimed_responsibility_has_a_source():
+    events = extract("The Islamic State claimed responsibility for the attack on Sunday.", date="2021-03-12").events
+    attrib = [e for e in events if e.type == "ATTRIB"][0]
+    assert attrib.claim.status == "claimed" and "Islamic State" in (attrib.claim.source or "")

@@ -182,11 +182,14 @@ def _in_future(doc: Doc, c: EventCandidate) -> bool:
 
 
 def attribution_claim(doc: Doc, c: EventCandidate) -> Claim:
-    """An accusation or denial: its status from the verb, its source the accuser."""
+    """An accusation, claim or denial of responsibility: its status from the verb (negated when
+    nobody makes it: "no agency has claimed the arrest"), its source the one who speaks."""
     head = doc[c.head]
     status = cues()["reporting"].get(head.lemma_.lower(), "alleged")
-    if status == "claimed":
-        status = "alleged"
+    subj = next((ch for ch in head.children if ch.dep_ in ("nsubj", "nsubjpass")), None)
+    if any(ch.dep_ == "neg" for ch in head.children) or (
+            subj is not None and any(d.lower_ in ("no", "none") for d in subj.children if d.dep_ == "det")):
+        status = "negated"
     source = c.agents[0].name or c.agents[0].text if c.agents else None
     return Claim(status=status, source=source, cue=head.text, cue_start=head.idx, cue_end=head.idx + len(head))
 

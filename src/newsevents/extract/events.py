@@ -357,7 +357,10 @@ def find_event_candidates(doc: Doc) -> list[EventCandidate]:
         if not hit:
             continue
         d, tokens = hit
-        if not is_reportable(_phrase_head(doc, tokens) if len(tokens) > 1 else tok, d):
+        head = _phrase_head(doc, tokens) if len(tokens) > 1 else tok
+        if not is_reportable(head, d):
+            if _responsibility_object(head, d):
+                cands.append(responsibility_claim(doc, head, d, idx))
             continue
         cand = _candidate(doc, tok, d, tokens, idx)
         if cand is not None:
@@ -365,6 +368,22 @@ def find_event_candidates(doc: Doc) -> list[EventCandidate]:
     cands = merge_in_sentences(doc, cands)
     cands = merge_across_sentences(doc, cands)
     return [c for c in cands if c.weight >= 0.4]
+
+
+def _responsibility_object(tok: Token, d: TriggerDef) -> bool:
+    return d.pos == "NOUN" and d.type != "ATTRIB" and tok.dep_ == "dobj" \
+        and tok.head.lemma_ in RESPONSIBILITY_VERBS
+
+
+def responsibility_claim(doc: Doc, noun: Token, d: TriggerDef, idx: ActorIndex) -> EventCandidate:
+    """"No law enforcement agency has claimed the arrest of MQM workers": a claim (or denial)
+    of responsibility for an event is an ATTRIB event; the event's targets are its targets."""
+    verb = noun.head
+    subj, _ = _subject(verb)
+    _, targets = noun_arguments(noun, idx, protest=False)
+    return EventCandidate(type="ATTRIB", weight=0.8, rule=f"responsibility:{verb.lemma_}+{noun.lemma_}",
+                          trigger=(verb.i, noun.i + 1), head=verb.i, mentions=[verb.i],
+                          agents=idx.at(subj) if subj is not None else [], targets=targets)
 
 
 def _candidate(doc: Doc, tok: Token, d: TriggerDef, tokens: list[int],

@@ -7,6 +7,7 @@ message with its code and an exit code (docs/errors.md). No traceback unless ``-
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,6 +60,12 @@ def report_problem(p: ReadProblem) -> None:
     err.print(f"[yellow]skipped[/] {p.origin}: {p.message}")
 
 
+ENGINE_HELP = ("Where extraction runs: local (processes on this machine) or dask (the workers of "
+               "a Dask cluster; inputs may also be .parquet tables of articles).")
+SCHEDULER_HELP = ("The Dask scheduler, tcp://HOST:PORT, for --engine dask; without it a local Dask "
+                  "cluster of --workers processes is started.")
+
+
 @app.command()
 def extract(
     paths: List[str] = typer.Argument(..., help="Files or directories (recursive) of articles: "
@@ -70,12 +77,13 @@ def extract(
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
     model: Optional[str] = typer.Option(None, "--model", help="An installed spaCy model to use instead of the default."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each loads the model once); output order is kept."),
+    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Extract events from articles and print them (output contract v1 for json/jsonl)."""
-    from .api import extract_articles
     from .output import get_writer
-    from .read import parse_date, read_paths
+    from .read import parse_date
 
     with handled():
         if date is not None and parse_date(date) is None:
@@ -83,9 +91,10 @@ def extract(
         writer = get_writer(fmt)
         settings = _settings(config, model)
         skipped: list[ReadProblem] = []
+        read = _reader(engine, scheduler)
 
         def articles() -> Iterator[Article]:
-            for item in read_paths(paths, max_bytes=settings.max_article_bytes):
+            for item in read(paths, max_bytes=settings.max_article_bytes):
                 if isinstance(item, ReadProblem):
                     skipped.append(item)
                     report_problem(item)
@@ -96,9 +105,9 @@ def extract(
 
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
-            with _progress(quiet or not err.is_terminal) as advance:
-                n = writer(advance(extract_articles(articles(), settings, workers=workers)), out,
-                           include_text=include_text)
+            with _extractor(engine, scheduler, workers, settings) as run, \
+                    _progress(quiet or not err.is_terminal) as advance:
+                n = writer(advance(run(articles())), out, include_text=include_text)
         finally:
             if output:
                 out.close()
@@ -106,6 +115,32 @@ def extract(
             err.print(f"{n} article(s) extracted, {len(skipped)} skipped")
         if skipped:
             raise typer.Exit(EXIT_SKIPPED)
+
+
+@contextmanager
+def _extractor(engine: str, scheduler: Optional[str], workers: int, settings) -> Iterator:
+    """The function articles → results (input order) for ``--engine``, open while in use."""
+    if engine == "local":
+        from .api import extract_articles
+        yield lambda articles: extract_articles(articles, settings, workers=workers)
+        return
+    from .distributed import dask_extractor
+    with dask_extractor(scheduler, workers, settings) as run:
+        yield run
+
+
+def _reader(engine: str, scheduler: Optional[str]):
+    """How inputs are read for ``--engine``: as ``newsevents.read`` does, plus Parquet tables
+    of articles for the dask engine. Raises BadOption for a wrong engine/scheduler pair."""
+    if engine not in ("local", "dask"):
+        raise BadOption(f"Unknown --engine '{engine}': use local or dask.")
+    if engine == "local" and scheduler:
+        raise BadOption("--scheduler needs --engine dask.")
+    if engine == "dask":
+        from .distributed import read_inputs
+        return read_inputs
+    from .read import read_paths
+    return read_paths
 
 
 @contextmanager
@@ -240,29 +275,79 @@ def ingest(
     no_link: bool = typer.Option(False, "--no-link", help="Store without linking across articles (run `newsevents link` later)."),
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
     model: Optional[str] = typer.Option(None, "--model", help="An installed spaCy model to use instead of the default."),
+    engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Processes of the local Dask cluster started by --engine dask without --scheduler (default: the number of cores)."),
+    to_parquet: Optional[Path] = typer.Option(None, "--to-parquet", help="Write contract-v1 results as Parquet files in this (empty) directory instead of a store; import them with `newsevents load`."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Extract articles and store them: idempotent, resumable, one transaction per article."""
-    from .store.ingest import SKIPPED, ingest_paths
+    from .store.ingest import ingest_paths
     with handled():
         settings = _settings(config, model)
+        read = _reader(engine, scheduler)
+        if engine == "local" and workers not in (None, 1):
+            raise BadOption("ingest --workers sizes the local Dask cluster: add --engine dask.")
+        if to_parquet and db:
+            raise BadOption("Give either --db or --to-parquet, not both.")
+        items = read(paths, max_bytes=settings.max_article_bytes)
+        n_workers = workers or os.cpu_count() or 1
+        if to_parquet:
+            from .distributed import extract_to_parquet
+            with _extractor(engine, scheduler, n_workers, settings) as run, \
+                    _ingest_progress(quiet or not err.is_terminal) as progress:
+                report = extract_to_parquet(items, run, to_parquet, progress=progress)
+            _ingest_summary(report, quiet, f"{report.stored} written to {to_parquet}")
+            return
         store = _open_db(db)
         with _ingest_progress(quiet or not err.is_terminal) as progress:
-            report = ingest_paths(store, paths, settings, reextract=reextract, link=not no_link,
+            if engine == "local":
+                report = ingest_paths(store, paths, settings, reextract=reextract,
+                                      link=not no_link, progress=progress)
+            else:
+                from .distributed import ingest_with
+                with _extractor(engine, scheduler, n_workers, settings) as run:
+                    report = ingest_with(store, items, run, reextract=reextract,
+                                         link=not no_link, progress=progress)
+        store.close()
+        _ingest_summary(report, quiet, f"{report.stored} stored, {report.reextracted} re-extracted, "
+                        f"{report.already_stored} already stored")
+
+
+def _ingest_summary(report, quiet: bool, outcome: str) -> None:
+    """Name each skipped input, print the counts, exit 3 if anything was skipped."""
+    from .store.ingest import SKIPPED
+    for problem in report.skipped:
+        report_problem(problem)
+    if not quiet:
+        err.print(f"{report.read} read, {outcome}, {len(report.skipped)} skipped")
+        reasons: dict[str, int] = {}
+        for problem in report.skipped:
+            reasons[problem.code] = reasons.get(problem.code, 0) + 1
+        for code, n in sorted(reasons.items()):
+            err.print(f"  {SKIPPED} {n} [{code}]")
+    if report.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def load(
+    directory: Path = typer.Argument(..., help="A directory of results-*.parquet files written by `newsevents ingest --to-parquet`."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    replace: bool = typer.Option(False, "--replace", help="Store again articles already stored, replacing them with the results in the files."),
+    no_link: bool = typer.Option(False, "--no-link", help="Store without linking across articles (run `newsevents link` later)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+) -> None:
+    """Import Parquet results (from `ingest --to-parquet`) into a store, one transaction per article."""
+    from .distributed import load_results
+    with handled():
+        store = _open_db(db)
+        with _ingest_progress(quiet or not err.is_terminal) as progress:
+            report = load_results(store, directory, replace=replace, link=not no_link,
                                   progress=progress)
         store.close()
-        for problem in report.skipped:
-            report_problem(problem)
-        if not quiet:
-            err.print(f"{report.read} read, {report.stored} stored, {report.reextracted} re-extracted, "
-                      f"{report.already_stored} already stored, {len(report.skipped)} skipped")
-            reasons: dict[str, int] = {}
-            for problem in report.skipped:
-                reasons[problem.code] = reasons.get(problem.code, 0) + 1
-            for code, n in sorted(reasons.items()):
-                err.print(f"  {SKIPPED} {n} [{code}]")
-        if report.skipped:
-            raise typer.Exit(EXIT_SKIPPED)
+        _ingest_summary(report, quiet, f"{report.stored} stored, {report.reextracted} replaced, "
+                        f"{report.already_stored} already stored")
 
 
 @contextmanager

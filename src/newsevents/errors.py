@@ -134,6 +134,29 @@ class ExportError(StoreError):
     template = "{detail}"
 
 
+
+# -- distributed runs (E6xx) --
+class ClusterError(NewsEventsError):
+    code = "E600"
+    template = "{detail}"
+
+
+class ClusterUnavailable(ClusterError):
+    code = "E601"
+    template = ("Cannot reach the Dask scheduler {detail}: {reason}. Check the --scheduler "
+                "address (tcp://HOST:PORT) and that `dask scheduler` is running there.")
+
+
+class WorkerFailed(ClusterError):
+    code = "E602"
+    template = ("A batch of articles failed on a Dask worker ({reason}). Check the worker's log; "
+                "every worker needs newsevents and its model installed. First article: {detail}")
+
+
+class ResultFileError(ClusterError):
+    code = "E603"
+    template = "{detail}: {reason}"
+
 # Exit codes used by the CLI (docs/errors.md).
 EXIT_OK = 0
 EXIT_FAILURE = 1  # a fatal error: nothing or not everything could be done

@@ -96,3 +96,20 @@ def test_main_event_first():
     ev = _events("The opposition has long complained about harassment. On Tuesday night, police "
                  "arrested opposition leader Amina Yusuf at her home in Kano, her party said.")
     assert ev[0].type == "ARREST" and ev[0].targets[0].name == "Amina Yusuf"
+
+
+@pytest.mark.parametrize("text, dead", [
+    ("Three gunmen killed a journalist outside his home on Monday.", 1),
+    ("A trader was shot twice and killed by men on a motorcycle on Monday.", 1),
+    ("The bodies of nine villagers were found after the attack on Monday.", 9),
+    ("Militants attacked a police post on Monday. Four officers were killed in the attack.", 4),
+    ("A mob beat two suspected thieves to death and set their bodies on fire on Monday.", None),
+])
+def test_fatalities(text, dead):
+    events = _events(text)
+    assert events
+    main = events[0]
+    if dead is None:
+        assert main.type in ("MOB_VIOL", "VIOL_DEMONSTR", "ATTACK")
+    else:
+        assert main.fatalities is not None and main.fatalities.min == dead, (main.type, main.fatalities)

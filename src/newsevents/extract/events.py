@@ -52,7 +52,8 @@ LIGHT_VERBS = {"stage", "hold", "organise", "organize", "conduct", "carry", "lau
 UNACCUSATIVE = {"go missing", "disappear", "missing", "be missing", "die"}
 # when two mentions of one custody event differ in type, the more specific one wins
 TYPE_PRECEDENCE = {"ABDUCT_DISSAP": 2, "ARREST": 1, "FORCE_AGAINST_PROTEST": 3,
-                   "PROTEST_WITH_INTER": 2, "VIOL_DEMONSTR": 1, "PEACE_PROTEST": 0}
+                   "PROTEST_WITH_INTER": 2, "VIOL_DEMONSTR": 1, "PEACE_PROTEST": 0,
+                   "PROPERTY_DISTRUCT": -1}
 # nouns under these verbs are talk about responsibility, not an event report
 RESPONSIBILITY_VERBS = {"claim", "deny", "own"}
 PRONOUNS_ONE = {"he", "him", "his", "she", "her"}
@@ -460,10 +461,19 @@ def _merge(cands: list[EventCandidate], same) -> list[EventCandidate]:
     return out
 
 
+def _joinable(a: str, b: str) -> bool:
+    """Same family, or property destroyed in the course of violence ("killed two men and set
+    their bodies ablaze")."""
+    if _family(a) == _family(b):
+        return True
+    harm = {"violence", "protest"}
+    return "PROPERTY_DISTRUCT" in (a, b) and {_family(a), _family(b)} - {"PROPERTY_DISTRUCT"} <= harm
+
+
 def merge_in_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
     """Mentions of one family in one sentence are one event when they are linked."""
     return _merge(cands, lambda p, c: sent_of(doc[p.head]).start == sent_of(doc[c.head]).start
-                  and _family(p.type) == _family(c.type)
+                  and _joinable(p.type, c.type)
                   and not (_named(p) and _named(c) and not _named(p) & _named(c))
                   and _linked(doc, p, c))
 
@@ -735,18 +745,37 @@ def _harm_in(doc: Doc, sent: Span, lemmas: set[str]) -> Optional[Count]:
             continue
         if _harmed(noun, lemmas):
             return Count(min=q.min, max=q.max, text=q.text, start=q.start, end=q.end)
-    for tok in sent:  # "a man was shot dead", "killed a police officer", "Yusuf al Awni was killed"
+    for tok in sent:  # "a man was shot dead", "killed an informant", "Yusuf al Awni was killed"
         if tok.dep_ in ("dobj", "nsubjpass") and tok.tag_ in ("NN", "NNP") and _harmed(tok, lemmas) \
                 and not any(c.dep_ == "nummod" for c in tok.children) \
-                and (tok.ent_type_ == "PERSON" or is_people_noun(tok)):
+                and tok.ent_type_ not in ("ORG", "GPE", "LOC", "FAC", "DATE", "TIME"):
             return Count(min=1, max=1, text=tok.text, start=tok.idx, end=tok.idx + len(tok))
     return None
 
 
+INTRANSITIVE_HARM = {"die", "dead"}
+
+
+def _harm_verb(verb: Token, lemmas: set[str], shared_subject: bool = False) -> bool:
+    """A verb of killing (or injuring), alone or with its particle ("shot dead"), or, for a
+    subject the verbs share, conjoined with one ("was shot two times and killed")."""
+    for v in (verb, *(verb.conjuncts if shared_subject else ())):
+        lemma = v.lemma_.lower()
+        if lemma in lemmas or any(f"{lemma} {c.lower_}" in lemmas for c in v.children
+                                  if c.dep_ in ("prt", "acomp", "oprd", "advmod", "xcomp")):
+            return True
+    return False
+
+
 def _harmed(noun: Token, lemmas: set[str]) -> bool:
+    """Whether people named by ``noun`` were killed (injured): objects of killing, subjects of
+    dying or of passive killing, "the bodies of twelve civilians"."""
     h = noun.head
-    prt = next((f"{h.lemma_.lower()} {c.lower_}" for c in h.children if c.dep_ in ("prt", "acomp", "oprd", "advmod")), "")
-    if noun.dep_ in ("dobj", "nsubjpass", "nsubj") and (h.lemma_.lower() in lemmas or prt in lemmas):
+    if noun.dep_ in ("dobj", "nsubjpass") and _harm_verb(h, lemmas, noun.dep_ == "nsubjpass"):
+        return True
+    if noun.dep_ == "nsubj" and h.lemma_.lower() in INTRANSITIVE_HARM & lemmas:
+        return True
+    if lemmas is KILL and h.dep_ == "prep" and h.lower_ == "of" and h.head.lemma_.lower() in ("body", "corpse", "remains"):
         return True
     return any(c.lemma_.lower() in lemmas and c.dep_ in ("amod", "acl", "appos") for c in noun.children) \
         or (noun.lemma_.lower() in lemmas)

@@ -113,3 +113,15 @@ def test_fatalities(text, dead):
         assert main.type in ("MOB_VIOL", "VIOL_DEMONSTR", "ATTACK")
     else:
         assert main.fatalities is not None and main.fatalities.min == dead, (main.type, main.fatalities)
+
+
+def test_protesters_acting_are_a_protest():
+    e = _events("Hundreds of demonstrators demanded the resignation of the governor on Monday.")[0]
+    assert e.type == "PEACE_PROTEST" and e.agents[0].kind == "protesters"
+    assert (e.count.min, e.date.value) == (200, "2021-03-08")
+
+
+def test_road_blockade_is_a_protest():
+    # the rules see a protest; the classifier may refine its subtype
+    e = _events("Farmers blocked the national highway for six hours on Monday.")[0]
+    assert e.type in ("PEACE_PROTEST", "PROTEST_WITH_INTER", "VIOL_DEMONSTR")

@@ -366,9 +366,29 @@ def find_event_candidates(doc: Doc) -> list[EventCandidate]:
         cand = _candidate(doc, tok, d, tokens, idx)
         if cand is not None:
             cands.append(cand)
+    cands += protesters_acting(doc, idx, cands)
+    cands.sort(key=lambda c: c.head)
     cands = merge_in_sentences(doc, cands)
     cands = merge_across_sentences(doc, cands)
     return [c for c in cands if c.weight >= 0.4]
+
+
+def protesters_acting(doc: Doc, idx: ActorIndex, cands: list[EventCandidate]) -> list[EventCandidate]:
+    """"Protesters demanded ...", "demonstrators marched ...": protesters doing something are a
+    protest even when no protest word is used, in a sentence that reports no other event."""
+    told = {sent_of(doc[c.head]).start for c in cands}
+    out = []
+    for m in idx.actors:
+        verb = doc[m.head].head
+        sent = sent_of(verb)
+        if m.kind != "protesters" or doc[m.head].dep_ != "nsubj" or verb.pos_ != "VERB" \
+                or sent.start in told:
+            continue
+        told.add(sent.start)
+        out.append(EventCandidate(type="PEACE_PROTEST", weight=0.6, rule="actor:protesters",
+                                  trigger=(verb.i, verb.i + 1), head=verb.i, mentions=[verb.i],
+                                  agents=[m]))
+    return out
 
 
 def _responsibility_object(tok: Token, d: TriggerDef) -> bool:
@@ -581,7 +601,7 @@ def attached_time(doc: Doc, c: EventCandidate):
              if tm.type in ("DATE", "TIME") and tm.value and tm.value[:1].isdigit()]
     own = set(c.mentions)
     clauses = {v.i for i in c.mentions for v in doc[i].children
-               if doc[i].pos_ == "NOUN" and v.dep_ in ("relcl", "acl")}
+               if doc[i].pos_ == "NOUN" and v.dep_ == "relcl"}
     found = [tm for tm, root in times if root is not None
              and (_reaches(doc, root, own) or _reaches(doc, root, clauses))]
     if not found:

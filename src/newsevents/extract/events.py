@@ -385,7 +385,7 @@ def protesters_acting(doc: Doc, idx: ActorIndex, cands: list[EventCandidate]) ->
                 or sent.start in told:
             continue
         told.add(sent.start)
-        out.append(EventCandidate(type="PEACE_PROTEST", weight=0.8, rule="actor:protesters",
+        out.append(EventCandidate(type="PEACE_PROTEST", weight=0.9, rule="actor:protesters",
                                   trigger=(verb.i, verb.i + 1), head=verb.i, mentions=[verb.i],
                                   agents=[m]))
     return out

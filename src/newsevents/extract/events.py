@@ -379,10 +379,11 @@ def protesters_acting(doc: Doc, idx: ActorIndex, cands: list[EventCandidate]) ->
     told = {sent_of(doc[c.head]).start for c in cands}
     out = []
     for m in idx.actors:
-        verb = doc[m.head].head
-        sent = sent_of(verb)
-        if m.kind != "protesters" or doc[m.head].dep_ != "nsubj" or verb.pos_ != "VERB" \
-                or sent.start in told:
+        subj = doc[m.head]
+        if subj.dep_ == "pobj" and subj.head.lower_ == "of":  # "hundreds of demonstrators"
+            subj = subj.head.head
+        verb, sent = subj.head, sent_of(subj)
+        if m.kind != "protesters" or subj.dep_ != "nsubj" or verb.pos_ != "VERB" or sent.start in told:
             continue
         told.add(sent.start)
         out.append(EventCandidate(type="PEACE_PROTEST", weight=0.9, rule="actor:protesters",

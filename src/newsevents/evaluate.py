@@ -22,13 +22,13 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import math
 import statistics
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from .gazetteer import km_between
 from .errors import BadDate, BadOption, BenchmarkError, ReadError
 from .schema import Article
 
@@ -47,7 +47,6 @@ CASE_ACLED_CODES = (
 NO_EVENT = "NONE"
 ACLED_NEAR_KM = 25.0  # an ACLED location is right when within this distance of the gold point
 GEO_NEAR_KM = 161.0  # 100 miles: the usual geoparsing "accuracy at 161 km"
-EARTH_RADIUS_KM = 6371.0
 TOP_CONFUSIONS = 10
 OFFSET_KEYS = frozenset({"start", "end", "cue_start", "cue_end"})
 
@@ -296,14 +295,6 @@ def load_outputs(path: Path) -> dict[str, dict]:
 
 
 # -- shared measures -------------------------------------------------------------------------
-
-def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (haversine)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
-
 
 def _share(part: float, whole: float) -> float:
     return round(part / whole, 4) if whole else 0.0

@@ -96,6 +96,14 @@ _SEPARATORS = re.compile(r"[\W_]+")
 _CODE = re.compile(r"^[A-Z0-9.]{1,4}$")
 
 
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
 @lru_cache(maxsize=65536)
 def normalise(name: str) -> str:
     """The key names are matched on: accents, case, dots, apostrophes and a leading "the" dropped,

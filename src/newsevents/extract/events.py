@@ -27,7 +27,6 @@ from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Qua
 from ..schema import Span as TextSpan
 from .actors import ActorMention
 from .classify import MODEL_RULE, classify
-from .quantities import is_people_noun
 from ..extensions import sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",

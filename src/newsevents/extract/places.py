@@ -418,13 +418,6 @@ _LOCAL = ("city", "neighbourhood", "landmark", "admin2")
 _NEARBY = ((50.0, 1.5), (150.0, 1.0), (400.0, 0.5))
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    p1, p2 = math.radians(a[0]), math.radians(b[0])
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2)
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _nearby(cand: Candidate, others: "_Points") -> float:
     """Bonus for a town or district close to the other towns and districts the article names."""
     p = cand.place

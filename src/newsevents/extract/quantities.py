@@ -163,7 +163,6 @@ def find_quantities(doc: Doc) -> list[Quantity]:
     out: list[Quantity] = []
     i = 0
     while i < len(doc):
-        tok = doc[i]
         found = None
         cue_end, cue = _cue_at(doc, i)
         n = cue_end if cue else i

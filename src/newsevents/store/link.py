@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
@@ -27,6 +26,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from ..gazetteer import km_between
 from .db import Store
 from .names import ascii_fold, is_full_name, linking_config, name_key, name_similarity, name_tokens
 from .schema import (EventActor, EventCluster, Mention, Person, PersonAlias, StoredArticle,
@@ -233,9 +233,7 @@ def _km(a: StoredPlace, b: StoredPlace) -> Optional[float]:
     """Great-circle distance between two places, if both have coordinates."""
     if None in (a.lat, a.lon, b.lat, b.lon):
         return None
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+    return km_between(a.lat, a.lon, b.lat, b.lon)
 
 
 def _nested(a: StoredPlace, b: StoredPlace) -> bool:

@@ -23,14 +23,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
-from distributed import WorkerPlugin
+from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin
 
-from .api import extract_articles
-from .errors import ClusterUnavailable, NewsEventsError, ResultFileError, WorkerFailed
+from .api import _batches, extract_articles
+from .errors import (ClusterUnavailable, NewsEventsError, ResultFileError, Unreadable,
+                     WorkerFailed)
 from .nlp import get_pipeline
 from .read import read_paths, record_article
 from .schema import Article, ArticleResult, ReadProblem
 from .settings import Settings, default_settings
+
+__all__ = [
+    "PipelinePlugin", "dask_client", "dask_extractor", "extract_on_cluster", "extract_to_parquet",
+    "ingest_with", "load_results", "read_inputs", "read_results", "write_results",
+]
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +70,12 @@ def extract_batch(batch: list[Article], settings: Settings) -> list[ArticleResul
 
 @contextmanager
 def dask_client(scheduler: Optional[str] = None, workers: int = 2,
-                settings: Optional[Settings] = None) -> Iterator["Client"]:  # noqa: F821
+                settings: Optional[Settings] = None) -> Iterator[Client]:
     """A Dask client whose workers hold the pipeline for ``settings``.
 
     ``scheduler`` (``tcp://HOST:PORT``) joins a running cluster; without it a LocalCluster of
     ``workers`` single-threaded processes is started here and closed on exit.
     """
-    from distributed import Client, LocalCluster
     settings = settings or default_settings()
     cluster = None
     try:
@@ -85,7 +90,12 @@ def dask_client(scheduler: Optional[str] = None, workers: int = 2,
             cluster.close()
         raise ClusterUnavailable(scheduler or "(local cluster)", reason=str(exc)) from exc
     try:
-        client.register_plugin(PipelinePlugin(settings))
+        try:
+            client.register_plugin(PipelinePlugin(settings))
+        except (ImportError, OSError) as exc:  # newsevents or a data file missing on a worker
+            raise WorkerFailed("(pipeline set-up)", reason=f"{type(exc).__name__}: {exc}") from exc
+        log.info("Dask cluster at %s: %d worker thread(s)", client.scheduler.address,
+                 sum(client.nthreads().values()))
         yield client
     finally:
         client.close()
@@ -93,20 +103,20 @@ def dask_client(scheduler: Optional[str] = None, workers: int = 2,
             cluster.close()
 
 
-def extract_on_cluster(client, articles: Iterable[Article], settings: Optional[Settings] = None,
+def extract_on_cluster(client: Client, articles: Iterable[Article], settings: Optional[Settings] = None,
                        batch_size: Optional[int] = None) -> Iterator[ArticleResult]:
     """Extract ``articles`` on the cluster's workers; results come back in input order.
 
-    Batches are submitted as they are read, with at most two per worker thread waiting, so a
-    long input is streamed, never held whole in memory.
+    Batches are submitted as they are read, with at most two per worker thread waiting (counted
+    again as workers join or leave), so a long input is streamed, never held whole in memory.
     """
     settings = settings or default_settings()
     size = batch_size or settings.batch_size
-    in_flight = max(2, 2 * sum(client.nthreads().values()))
     pending: deque = deque()
     for batch in _batches(articles, size):
         future = client.submit(extract_batch, batch, settings, pure=False, retries=1)
         pending.append((future, batch[0].id))
+        in_flight = max(2, 2 * sum(client.nthreads().values()))  # workers may join or leave
         while len(pending) >= in_flight:
             yield from _gathered(*pending.popleft())
     while pending:
@@ -114,7 +124,6 @@ def extract_on_cluster(client, articles: Iterable[Article], settings: Optional[S
 
 
 def _gathered(future, first_id: str) -> list[ArticleResult]:
-    from distributed import KilledWorker
     try:
         return future.result()
     except NewsEventsError:
@@ -123,17 +132,6 @@ def _gathered(future, first_id: str) -> list[ArticleResult]:
         raise WorkerFailed(first_id, reason=f"{type(exc).__name__}: {exc}") from exc
     finally:
         future.release()
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @contextmanager
@@ -176,8 +174,8 @@ def _parquet_articles(path: Path, max_bytes: int) -> Iterator[Article | ReadProb
                 except NewsEventsError as exc:
                     yield ReadProblem(origin=where, code=exc.code, message=str(exc))
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
-        yield ReadProblem(origin=str(path), code="E107",
-                          message=f"[E107] {path}: cannot be read as Parquet ({exc}).")
+        problem = Unreadable(str(path), reason=f"not a readable Parquet table: {exc}")
+        yield ReadProblem(origin=str(path), code=problem.code, message=str(problem))
 
 
 def _plain(record: dict) -> dict:

@@ -121,3 +121,25 @@ def test_workers_keep_order_and_results(runner):
     two = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q", "--workers", "2"])
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout
+
+
+def test_a_stage_failing_on_one_article_does_not_stop_the_batch(monkeypatch, caplog, tmp_path):
+    from newsevents import api
+    from newsevents.extract import quantities
+
+    real = quantities.find_quantities
+
+    def broken(doc):
+        if "BROKEN" in doc.text:
+            raise ValueError("boom")
+        return real(doc)
+
+    monkeypatch.setattr(quantities, "find_quantities", broken)
+    from newsevents.read import article_from_text
+    arts = [article_from_text(t, origin="t", id=str(i)) for i, t in enumerate(
+        ["Police arrested two men on Monday.", "BROKEN text: police arrested four men.",
+         "Police detained a student on Monday."])]
+    results = list(api.extract_articles(arts))
+    assert [r.article.id for r in results] == ["0", "1", "2"]
+    assert results[0].events and results[2].events
+    assert "stage newsevents_quantities failed on article 1" in caplog.text

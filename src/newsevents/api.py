@@ -8,7 +8,7 @@ from typing import Iterable, Iterator, Optional
 
 from .errors import BadDate
 from .extract.actors import people_and_organizations
-from .nlp import get_pipeline, make_doc
+from .nlp import get_pipeline, make_doc, run_pipeline
 from .read import article_from_text
 from .schema import Article, ArticleResult, Mentions
 from .settings import Settings, default_settings
@@ -41,7 +41,7 @@ def extract_articles(articles: Iterable[Article], settings: Optional[Settings] =
         return
     nlp = get_pipeline(settings)
     docs = (make_doc(nlp, a) for a in articles)
-    for doc in nlp.pipe(docs, batch_size=size):
+    for doc in run_pipeline(nlp, docs, size):
         yield result_from_doc(doc)
 
 

@@ -7,6 +7,7 @@ message with its code and an exit code (docs/errors.md). No traceback unless ``-
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from contextlib import contextmanager
@@ -498,6 +499,8 @@ def db_upgrade(
 
 
 def main() -> None:
+    # the library only logs; the command line shows warnings and errors on standard error
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app()
 
 

@@ -7,8 +7,10 @@ no stage re-parses text.
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import lru_cache
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -31,6 +33,7 @@ STAGES = [
 ]
 
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def load_model(name: str) -> Language:
@@ -66,3 +69,30 @@ def make_doc(nlp: Language, article: Article) -> Doc:
     doc = nlp.make_doc(article.text)
     doc._.article = article
     return doc
+
+
+def run_pipeline(nlp: Language, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+    """The model's components over batches, then our stages one article at a time, so that a
+    stage failing on one article does not stop the batch: that article keeps what the earlier
+    stages found, the failure is logged with its id and kept in ``doc.user_data``."""
+    stream: Iterable[Doc] = docs
+    stages = []
+    for name, proc in nlp.pipeline:
+        if name in STAGES:
+            stages.append((name, proc))
+        elif hasattr(proc, "pipe"):
+            stream = proc.pipe(stream, batch_size=batch_size)
+        else:
+            stream = (proc(doc) for doc in stream)
+    for doc in stream:
+        for name, proc in stages:
+            try:
+                doc = proc(doc)
+            except (KeyboardInterrupt, MemoryError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - reported, the batch goes on
+                art = doc._.article
+                doc.user_data["newsevents_failed"] = f"{name}: {type(exc).__name__}: {exc}"
+                log.error("stage %s failed on article %s: %s: %s", name, art.id if art else "?",
+                          type(exc).__name__, exc)
+        yield doc

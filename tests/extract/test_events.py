@@ -125,3 +125,12 @@ def test_road_blockade_is_a_protest():
     # the rules see a protest; the classifier may refine its subtype
     e = _events("Farmers blocked the national highway for six hours on Monday.")[0]
     assert e.type in ("PEACE_PROTEST", "PROTEST_WITH_INTER", "VIOL_DEMONSTR")
+
+
+def test_undated_article_with_unanchored_dates_does_not_break():
+    text = ("On Monday, gunmen attacked a village near the border. Later, three villagers were "
+            "killed. On December 17, police arrested two suspects.")
+    events = extract(text).events
+    assert events
+    for e in events:
+        assert e.date is None or e.date.value is None or e.date.value[:1].isdigit()

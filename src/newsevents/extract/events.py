@@ -654,7 +654,8 @@ def _paragraph_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozens
         if t.start >= sent.start_char:
             break
         opener = sent_of(doc.char_span(t.start, t.end, alignment_mode="expand"))
-        if t.type == "DATE" and t.precision == "day" and t.start not in taken \
+        if t.type == "DATE" and t.precision == "day" and t.value and t.value[:1].isdigit() \
+                and t.start not in taken \
                 and t.start - opener.start_char <= 4:
             best = t
     if best is None or "\n\n" in doc[doc.char_span(best.start, best.end, alignment_mode="expand").start:sent.start].text_with_ws:

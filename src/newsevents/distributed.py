@@ -270,25 +270,8 @@ def ingest_with(store, items: Iterable[Article | ReadProblem], extract: Extracto
                 reextract: bool = False, link: bool = True, progress=None):
     """``store.ingest`` with extraction done by ``extract`` (e.g. on a Dask cluster): articles
     already stored are skipped before extraction, each result is committed on its own."""
-    from .store.ingest import ALREADY, SKIPPED, IngestReport, content_hash, is_stored
-    report = IngestReport()
-    notify = progress or (lambda outcome, origin: None)
-
-    def pending() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, ReadProblem):
-                report.skipped.append(item)
-                notify(SKIPPED, item.origin)
-                continue
-            report.read += 1
-            if not reextract and is_stored(store, content_hash(item)):
-                report.already_stored += 1
-                notify(ALREADY, item.origin or item.id)
-                continue
-            yield item
-
-    _store_all(store, extract(pending()), report, notify, replace=reextract, link=link)
-    return report
+    from .store.ingest import ingest
+    return ingest(store, items, reextract=reextract, link=link, progress=progress, extract=extract)
 
 
 def extract_to_parquet(items: Iterable[Article | ReadProblem], extract: Extractor,
@@ -321,7 +304,7 @@ def load_results(store, directory: Path, *, replace: bool = False, link: bool = 
                  progress=None):
     """Import the Parquet results in ``directory`` into ``store`` (idempotent: articles
     already stored are left alone unless ``replace``)."""
-    from .store.ingest import IngestReport
+    from .store.ingest import IngestReport, store_all
     report = IngestReport()
     notify = progress or (lambda outcome, origin: None)
 
@@ -330,19 +313,7 @@ def load_results(store, directory: Path, *, replace: bool = False, link: bool = 
             report.read += 1
             yield result
 
-    _store_all(store, counted(), report, notify, replace=replace, link=link)
+    store_all(store, counted(), report, notify, replace=replace, link=link)
     return report
 
 
-def _store_all(store, results: Iterable[ArticleResult], report, notify, *, replace: bool,
-               link: bool) -> None:
-    from .store.ingest import REEXTRACTED, STORED, store_result
-    for result in results:
-        outcome = store_result(store, result, replace=replace, link=link)
-        if outcome == STORED:
-            report.stored += 1
-        elif outcome == REEXTRACTED:
-            report.reextracted += 1
-        else:
-            report.already_stored += 1
-        notify(outcome, result.article.origin or result.article.id)

@@ -67,12 +67,14 @@ def ingest_paths(store: Store, paths: Iterable[str], settings: Optional[Settings
 
 def ingest(store: Store, items: Iterable[Article | ReadProblem], settings: Optional[Settings] = None,
            *, reextract: bool = False, link: bool = True,
-           progress: Optional[Progress] = None) -> IngestReport:
+           progress: Optional[Progress] = None, extract=None) -> IngestReport:
     """Extract and store articles; already stored ones are skipped unless ``reextract``.
 
     Read problems in ``items`` are recorded in the report and skipped, never fatal.
+    ``extract`` (articles → results, in order) replaces local extraction, e.g. on a Dask cluster.
     """
     from ..api import extract_articles
+    extract = extract or (lambda articles: extract_articles(articles, settings))
     report = IngestReport()
     notify = progress or (lambda outcome, origin: None)
 
@@ -89,8 +91,15 @@ def ingest(store: Store, items: Iterable[Article | ReadProblem], settings: Optio
                 continue
             yield item
 
-    for result in extract_articles(pending(), settings):
-        outcome = store_result(store, result, replace=reextract, link=link)
+    store_all(store, extract(pending()), report, notify, replace=reextract, link=link)
+    return report
+
+
+def store_all(store: Store, results: Iterable[ArticleResult], report: IngestReport, notify, *,
+              replace: bool, link: bool) -> None:
+    """Store results one transaction each, counting what was done in ``report``."""
+    for result in results:
+        outcome = store_result(store, result, replace=replace, link=link)
         if outcome == STORED:
             report.stored += 1
         elif outcome == REEXTRACTED:
@@ -98,7 +107,6 @@ def ingest(store: Store, items: Iterable[Article | ReadProblem], settings: Optio
         else:
             report.already_stored += 1
         notify(outcome, result.article.origin or result.article.id)
-    return report
 
 
 def is_stored(store: Store, digest: str) -> bool:

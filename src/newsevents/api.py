@@ -12,6 +12,7 @@ from .nlp import get_pipeline, make_doc, run_pipeline
 from .read import article_from_text
 from .schema import Article, ArticleResult, Mentions
 from .settings import Settings, default_settings
+from .streams import batched
 
 
 def result_from_doc(doc) -> ArticleResult:
@@ -65,23 +66,12 @@ def _extract_parallel(articles: Iterable[Article], settings: Settings, size: int
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         pending: deque = deque()
-        for batch in _batches(articles, size):
+        for batch in batched(articles, size):
             pending.append(pool.apply_async(_extract_batch, (batch,)))
             while len(pending) >= 2 * workers:
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
-
-
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def extract(text: str, date: Optional[str] = None, *, id: Optional[str] = None,

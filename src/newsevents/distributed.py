@@ -25,7 +25,8 @@ from typing import Callable, Iterable, Iterator, Optional
 
 from distributed import Client, KilledWorker, LocalCluster, WorkerPlugin
 
-from .api import _batches, extract_articles
+from .api import extract_articles
+from .streams import batched
 from .errors import (ClusterUnavailable, NewsEventsError, ResultFileError, Unreadable,
                      WorkerFailed)
 from .nlp import get_pipeline
@@ -113,7 +114,7 @@ def extract_on_cluster(client: Client, articles: Iterable[Article], settings: Op
     settings = settings or default_settings()
     size = batch_size or settings.batch_size
     pending: deque = deque()
-    for batch in _batches(articles, size):
+    for batch in batched(articles, size):
         future = client.submit(extract_batch, batch, settings, pure=False, retries=1)
         pending.append((future, batch[0].id))
         in_flight = max(2, 2 * sum(client.nthreads().values()))  # workers may join or leave
@@ -278,21 +279,12 @@ def extract_to_parquet(items: Iterable[Article | ReadProblem], extract: Extracto
                        directory: Path, *, progress=None):
     """Extract articles with ``extract`` and write the results as Parquet in ``directory``
     (see ``write_results``); the report's ``stored`` counts the results written."""
-    from .store.ingest import SKIPPED, STORED, IngestReport
+    from .store.ingest import STORED, IngestReport, readable
     report = IngestReport()
     notify = progress or (lambda outcome, origin: None)
 
-    def articles() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, ReadProblem):
-                report.skipped.append(item)
-                notify(SKIPPED, item.origin)
-            else:
-                report.read += 1
-                yield item
-
     def written() -> Iterator[ArticleResult]:
-        for result in extract(articles()):
+        for result in extract(readable(items, report, notify)):
             notify(STORED, result.article.origin or result.article.id)
             yield result
 

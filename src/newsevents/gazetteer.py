@@ -47,6 +47,7 @@ from rapidfuzz import fuzz, process
 
 from .errors import DataFileError, GazetteerImportError, GazetteerMissing
 from .knowledge import data_lines
+from .streams import batched
 from .schema import Place
 
 log = logging.getLogger(__name__)
@@ -567,7 +568,7 @@ def _insert(conn: sqlite3.Connection, rows: Iterable[PlaceRow], replace: bool = 
     number of rows written."""
     next_id = (conn.execute("SELECT MAX(id) FROM places").fetchone()[0] or 0) + 1
     written = 0
-    for chunk in _chunks(rows, 20_000):
+    for chunk in batched(rows, 20_000):
         existing = {}
         if replace:
             ids = [r.geonames_id for r in chunk if r.geonames_id is not None]
@@ -591,17 +592,6 @@ def _insert(conn: sqlite3.Connection, rows: Iterable[PlaceRow], replace: bool = 
                          name_rows)
         written += len(place_rows)
     return written
-
-
-def _chunks(rows: Iterable[PlaceRow], size: int) -> Iterator[list[PlaceRow]]:
-    chunk: list[PlaceRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 # -- curated and user-supplied places ------------------------------------------------------------

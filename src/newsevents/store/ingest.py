@@ -79,12 +79,7 @@ def ingest(store: Store, items: Iterable[Article | ReadProblem], settings: Optio
     notify = progress or (lambda outcome, origin: None)
 
     def pending() -> Iterator[Article]:
-        for item in items:
-            if isinstance(item, ReadProblem):
-                report.skipped.append(item)
-                notify(SKIPPED, item.origin)
-                continue
-            report.read += 1
+        for item in readable(items, report, notify):
             if not reextract and is_stored(store, content_hash(item)):
                 report.already_stored += 1
                 notify(ALREADY, item.origin or item.id)
@@ -93,6 +88,17 @@ def ingest(store: Store, items: Iterable[Article | ReadProblem], settings: Optio
 
     store_all(store, extract(pending()), report, notify, replace=reextract, link=link)
     return report
+
+
+def readable(items: Iterable[Article | ReadProblem], report: IngestReport, notify) -> Iterator[Article]:
+    """The articles of a read stream; its problems are recorded in ``report`` and skipped."""
+    for item in items:
+        if isinstance(item, ReadProblem):
+            report.skipped.append(item)
+            notify(SKIPPED, item.origin)
+        else:
+            report.read += 1
+            yield item
 
 
 def store_all(store: Store, results: Iterable[ArticleResult], report: IngestReport, notify, *,

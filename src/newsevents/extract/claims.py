@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date
 from functools import lru_cache
 from importlib import resources
 from typing import Optional
@@ -22,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..schema import Claim
+from .timex_periods import period_of
 from .events import EventCandidate, attached_time, build_events
 from ..extensions import sent_of
 
@@ -208,16 +208,10 @@ def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> b
 
 def _long_before(tm, article_date: Optional[str]) -> bool:
     """Whether a time expression ends more than BACKGROUND_DAYS before the article's date."""
-    if tm is None or not article_date or not tm.value or not re.match(r"\d{4}(-\d{2}){0,2}$", tm.value):
+    period, published = period_of(tm.value if tm is not None else None), period_of(article_date)
+    if period is None or published is None:
         return False
-    year, month, day = (int(x) for x in (tm.value + "-12-31")[:10].split("-")) if len(tm.value) == 4 else \
-        (int(x) for x in (tm.value + "-28")[:10].split("-"))
-    try:
-        end = date(year, month, day)
-        published = date.fromisoformat((article_date + "-01")[:10])
-    except ValueError:
-        return False
-    return (published - end).days > BACKGROUND_DAYS
+    return (published.start - period.end).days > BACKGROUND_DAYS
 
 
 def _backshifted(verb: Token) -> bool:

@@ -84,6 +84,33 @@ def decade_period(year: int) -> Period:
     return Period(date(max(first, 1), 1, 1), date(first + 9, 12, 31), f"{first // 10:03d}", "decade")
 
 
+_VALUE = re.compile(r"^(?P<y>\d{4})(?:-(?:(?P<m>\d{2})(?:-(?P<d>\d{2}))?|W(?P<w>\d{2})|Q(?P<q>[1-4])))?"
+                    r"|^(?P<decade>\d{3})X?$")
+
+
+def period_of(value: Optional[str]) -> Optional[Period]:
+    """The calendar period a TIMEX3 date value names ("2017-01" → 2017-01-01..2017-01-31;
+    also days, ISO weeks, quarters, years, decades), or None (PAST_REF, P2M, XXXX-12-17...)."""
+    m = _VALUE.match(value or "")
+    if m is None:
+        return None
+    try:
+        if m["decade"]:
+            return decade_period(int(m["decade"]) * 10)
+        year = int(m["y"])
+        if m["d"]:
+            return day_period(date(year, int(m["m"]), int(m["d"])))
+        if m["m"]:
+            return month_period(year, int(m["m"]))
+        if m["w"]:
+            return week_period(date.fromisocalendar(year, max(1, int(m["w"])), 1))
+        if m["q"]:
+            return quarter_period(year, int(m["q"]))
+        return year_period(year)
+    except ValueError:
+        return None
+
+
 def century_period(year: int) -> Period:
     """The century holding ``year``: 19 for 1900-1999."""
     first = year // 100 * 100

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from typing import Any, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import __version__
+from ..extract.timex_periods import period_of
 from ..schema import Actor, ArticleResult, Event, PlaceFields
 from .schema import EventActor, Mention, StoredArticle, StoredEvent, StoredPlace
 
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])")
-_YEAR = re.compile(r"^(\d{4})$")
-_DECADE = re.compile(r"^(\d{3})X?$")
 
 
 def _parse_bound(value: Optional[str], last: bool) -> Optional[dt.date]:
@@ -35,27 +28,8 @@ def date_interval(value: Optional[str], earliest: Optional[str] = None,
 
     ``earliest``/``latest`` (an approximate date's interval) win over the value's own span.
     """
-    start = end = None
-    value = value or ""
-    try:
-        if m := _DAY.match(value):
-            start = end = dt.date(int(m[1]), int(m[2]), int(m[3]))
-        elif m := _MONTH.match(value):
-            y, mo = int(m[1]), int(m[2])
-            start, end = dt.date(y, mo, 1), dt.date(y, mo, calendar.monthrange(y, mo)[1])
-        elif m := _WEEK.match(value):
-            start = dt.date.fromisocalendar(int(m[1]), max(1, int(m[2])), 1)
-            end = start + dt.timedelta(days=6)
-        elif m := _QUARTER.match(value):
-            y, q = int(m[1]), int(m[2])
-            start = dt.date(y, 3 * q - 2, 1)
-            end = dt.date(y, 3 * q, calendar.monthrange(y, 3 * q)[1])
-        elif m := _YEAR.match(value):
-            start, end = dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
-        elif m := _DECADE.match(value):
-            start, end = dt.date(int(m[1]) * 10, 1, 1), dt.date(int(m[1]) * 10 + 9, 12, 31)
-    except ValueError:
-        start = end = None
+    period = period_of(value)
+    start, end = (period.start, period.end) if period else (None, None)
     start = _parse_bound(earliest, last=False) or start
     end = _parse_bound(latest, last=True) or end
     return start, end

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLES := src/newsevents/data/samples
 
-.PHONY: demo test install dev bench clean
+.PHONY: demo test install dev bench clean chromium
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,15 @@ dev: $(VENV)/.dev-installed
 demo: install
 	$(VENV)/bin/newsevents extract $(SAMPLES) --format table
 
-test: dev
+# Debian's Chromium for the browser tests (tests/serve/test_browser.py); Playwright drives it,
+# no browser is downloaded. Without root or apt-get those tests are skipped with a message.
+chromium:
+	@[ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "Chromium could not be installed (apt-get install -y chromium); the browser tests will be skipped"
+
+test: dev chromium
 	$(PY) -m pytest -q
 
 bench: dev

@@ -5,10 +5,14 @@
 
 Texts come from JSONL files with a ``text`` field (default: the news articles of
 ``../shared/benchmarks/giveme5w1h/inputs.jsonl`` and the bundled samples). Both runs use the
-same model; the bare run is ``nlp.pipe`` of the packaged model alone, the full run is
-``newsevents.extract_articles`` (model + entity rules + every stage). Each is warmed up once,
-then timed, in one process. A last run uses ``--workers`` processes (start-up included).
-Reports articles/s, words/s, the full/bare ratio and peak RSS, as JSON.
+same model and components; the bare run is ``nlp.pipe`` of the packaged model alone, the full
+run is ``newsevents.extract_articles`` (model + entity rules + every stage). Each is warmed up
+once, then timed ``--repeat`` times, bare and full passes alternating, in one process, so that
+load from other processes on a shared machine falls on both alike; the ratio full/bare is given
+for elapsed time and for this process's CPU time (which other processes barely disturb). A last
+run extracts the texts ``--repeat`` times over with ``--workers`` processes: its rate includes
+starting the workers (each imports newsevents and loads the model), and the steady rate counts
+from the first result on. Reports articles/s, words/s, the ratios and peak RSS, as JSON.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from pathlib import Path
 
 from newsevents import __version__
-from newsevents.api import extract_articles
+from newsevents.api import PARALLEL_TASK_ARTICLES, extract_articles
 from newsevents.nlp import get_pipeline, load_model
 from newsevents.read import article_from_text, read_paths
 from newsevents.schema import Article
@@ -45,12 +49,29 @@ def load_articles(paths: list[Path]) -> list[Article]:
     return articles
 
 
-def timed(fn, repeat: int) -> float:
-    fn()  # warm-up: model caches, lazy loads
-    start = time.perf_counter()
-    for _ in range(repeat):
+def alternating(fns: dict, repeat: int) -> dict[str, tuple[float, float]]:
+    """Mean (elapsed, CPU) seconds of each function, after one warm-up call each (model caches,
+    lazy loads), the functions taking turns pass after pass."""
+    for fn in fns.values():
         fn()
-    return (time.perf_counter() - start) / repeat
+    spent = {name: [0.0, 0.0] for name in fns}
+    for _ in range(repeat):
+        for name, fn in fns.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            fn()
+            spent[name][0] += time.perf_counter() - wall
+            spent[name][1] += time.process_time() - cpu
+    return {name: (w / repeat, c / repeat) for name, (w, c) in spent.items()}
+
+
+def parallel(articles: list[Article], settings, workers: int) -> tuple[float, float]:
+    """(seconds in all, seconds to the first result) extracting ``articles`` with ``workers``
+    processes, starting them included."""
+    start = time.perf_counter()
+    first = None
+    for _ in extract_articles(articles, settings, workers=workers):
+        first = first or time.perf_counter() - start
+    return time.perf_counter() - start, first or 0.0
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -59,6 +80,7 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--workers", type=int, default=2, help="also time extraction with this many processes")
+    ap.add_argument("--skip-workers", action="store_true", help="leave out the run with worker processes")
     args = ap.parse_args(argv)
 
     settings = default_settings()
@@ -68,14 +90,18 @@ def main(argv: list[str] | None = None) -> dict:
     bare = load_model(settings.model)
     get_pipeline(settings)  # built once, outside the timing, like the bare model
 
-    bare_s = timed(lambda: list(bare.pipe(texts, batch_size=args.batch_size)), args.repeat)
-    full_s = timed(lambda: list(extract_articles(articles, settings, batch_size=args.batch_size)), args.repeat)
+    spent = alternating({
+        "bare": lambda: list(bare.pipe(texts, batch_size=args.batch_size)),
+        "full": lambda: list(extract_articles(articles, settings, batch_size=args.batch_size)),
+    }, args.repeat)
+    (bare_s, bare_cpu), (full_s, full_cpu) = spent["bare"], spent["full"]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    par_s = None
-    if args.workers > 1:  # includes starting the workers and loading the model in each
-        start = time.perf_counter()
-        list(extract_articles(articles * args.repeat, settings, batch_size=8, workers=args.workers))
-        par_s = (time.perf_counter() - start) / args.repeat
+    par_s = par_n = steady = first = None
+    if args.workers > 1 and not args.skip_workers:  # includes starting the workers and loading the model in each
+        par_n = len(articles) * args.repeat
+        par_s, first = parallel(articles * args.repeat, settings, args.workers)
+        first_batch = min(PARALLEL_TASK_ARTICLES, args.batch_size)
+        steady = (par_n - first_batch) / max(1e-9, par_s - first)
     child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures = {
         "newsevents": __version__, "model": settings.model, "python": platform.python_version(),
@@ -86,8 +112,13 @@ def main(argv: list[str] | None = None) -> dict:
         "full_articles_per_s": round(len(texts) / full_s, 2),
         "full_words_per_s": round(words / full_s),
         "full_over_bare": round(bare_s / full_s, 3),
+        "full_over_bare_cpu": round(bare_cpu / full_cpu, 3),
         "peak_rss_mb": round(rss_mb),
-        f"full_articles_per_s_{args.workers}_workers": round(len(texts) / par_s, 2) if par_s else None,
+        "workers": args.workers if par_s else None,
+        "workers_articles": par_n,
+        f"full_articles_per_s_{args.workers}_workers": round(par_n / par_s, 2) if par_s else None,
+        f"full_articles_per_s_{args.workers}_workers_steady": round(steady, 2) if par_s else None,
+        "workers_first_result_s": round(first, 2) if par_s else None,
         "peak_rss_mb_per_worker": round(child_rss_mb) if par_s else None,
     }
     json.dump(figures, sys.stdout, indent=2)

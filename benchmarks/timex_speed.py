@@ -58,7 +58,10 @@ def expressions() -> list[str]:
             "earlier this year", "later this month", "till date", "the 1990s", "the '80s", "the 20th century",
             "the third quarter", "fourth-quarter", "the year-ago quarter", "a year earlier", "daily", "weekly",
             "twice a year", "an hour and a half", "2 1/2 years", "a while", "the end of next year", "Easter",
-            "New Year's Day", "Thanksgiving", "last summer", "the spring of 1995", "mid-1980s", "overnight"]
+            "New Year's Day", "Thanksgiving", "last summer", "the spring of 1995", "mid-1980s", "overnight",
+            "current", "recent", "then current", "at the time", "this crucial moment", "a fairly long time",
+            "the first two quarters of 1990", "the year-earlier third quarter", "the same period last year",
+            "the past three summers", "20 more years", "over a week"]
     return out
 
 

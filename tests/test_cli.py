@@ -116,8 +116,10 @@ def test_bad_settings_file_is_a_usage_error(runner, tmp_path, article):
     assert res.exit_code == 2 and "E301" in res.stderr
 
 
-def test_workers_keep_order_and_results(runner):
-    one = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q"])
+def test_workers_keep_order_and_results(runner, monkeypatch):
+    from newsevents import api
+    one = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q", "--workers", "1"])
+    monkeypatch.setattr(api, "PARALLEL_MIN_ARTICLES", 2)  # five samples: really start two workers
     two = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q", "--workers", "2"])
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout

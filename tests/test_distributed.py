@@ -111,7 +111,7 @@ def test_cli_ingest_to_parquet_then_load(cluster, tmp_path):
 @pytest.mark.parametrize("args", [
     ["extract", str(SAMPLES), "--engine", "spark"],
     ["extract", str(SAMPLES), "--scheduler", "tcp://127.0.0.1:1"],
-    ["ingest", str(SAMPLES), "--workers", "2"],
+    ["ingest", str(SAMPLES), "--workers", "0"],
     ["ingest", str(SAMPLES), "--db", "x.db", "--to-parquet", "out", "--engine", "dask"],
 ])
 def test_cli_rejects_wrong_engine_options(args):

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsevents.errors import BadDate, BadHeader, EmptyInput, NewsEventsError
-from newsevents.read import article_from_text, find_dateline, parse_date, read_paths
+from newsevents.read import article_from_text, find_dateline, parse_date, read_paths, split_header
 from newsevents.schema import Article, ReadProblem
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -82,7 +82,11 @@ def test_keyword_arguments_override_headers():
                                  "Date: yesterday\nBody."])
 def test_invalid_header_date_is_bad_header(raw):
     with pytest.raises(BadHeader, match="not a calendar date"):
-        article_from_text(raw, "file.txt")
+        split_header(raw, "file.txt")
+    # an article is kept without a date, with warning W103
+    art = article_from_text(raw, "file.txt")
+    assert art.date is None and art.text.endswith("Body.")
+    assert [w.code for w in art.warnings] == ["W103"] and "not a calendar date" in art.warnings[0].message
 
 
 def test_body_starting_with_a_header_word_is_body():
@@ -197,13 +201,14 @@ def test_jsonl_good_and_bad_lines(tmp_path):
     items = read_all(path)
     good = articles(items)
     assert [(a.id, a.origin, a.date) for a in good] == [
-        ("a", f"{path}:1", "2017-01-20"), ("7", f"{path}:8", None)]
+        ("a", f"{path}:1", "2017-01-20"), (good[1].id, f"{path}:6", None), ("7", f"{path}:8", None)]
+    assert [w.code for w in good[1].warnings] == ["W103"] and "'2017-13-45'" in good[1].warnings[0].message
     assert good[0].dateline == "Karachi" and good[0].title == "T"
     bad = {p.origin.rsplit(":", 1)[1]: p for p in problems(items)}
-    assert sorted(bad, key=int) == ["2", "3", "4", "5", "6", "9", "10"]
+    assert sorted(bad, key=int) == ["2", "3", "4", "5", "9", "10"]
     assert "not valid JSON" in bad["2"].message and bad["2"].code == "E105"
     assert "'text'" in bad["3"].message and "must be a string" in bad["4"].message
-    assert "'title'" in bad["5"].message and "'date'" in bad["6"].message
+    assert "'title'" in bad["5"].message
     assert bad["10"].code == EmptyInput.code
     assert [i.origin.rsplit(":", 1)[1] for i in items] == [str(n) for n in range(1, 11) if n != 7]
 
@@ -212,8 +217,9 @@ def test_jsonl_invalid_utf8_line_and_binary_file(tmp_path):
     path = tmp_path / "mixed.ndjson"
     path.write_bytes(b'{"text": "caf\xe9"}\n{"text": "Fine."}\n')
     items = read_all(path)
-    assert problems(items)[0].origin == f"{path}:1" and problems(items)[0].code == "E104"
-    assert articles(items)[0].text == "Fine."
+    assert not problems(items)  # the Latin-1 line is read as Windows-1252, with a warning
+    assert [a.text for a in articles(items)] == ["café", "Fine."]
+    assert [w.code for w in articles(items)[0].warnings] == ["W101"] and not articles(items)[1].warnings
     binary = tmp_path / "bin.jsonl"
     binary.write_bytes(b"\x00\x01\x02" * 10)
     assert [p.code for p in read_all(binary)] == ["E103"]
@@ -251,7 +257,9 @@ def test_tsv_and_csv_bad_values(tmp_path):
     path.write_text("text\tdate\nLahore, July 10: Body.\t\nOther.\t2017-02-30\n", "utf-8")
     items = read_all(path)
     assert articles(items)[0].dateline == "Lahore"
-    assert problems(items)[0].origin == f"{path}:3" and "'date'" in problems(items)[0].message
+    assert not problems(items) and articles(items)[1].date is None
+    (warning,) = articles(items)[1].warnings
+    assert warning.code == "W103" and f"{path}:3" in warning.message and "'date'" in warning.message
 
 
 HTML = """<!DOCTYPE html><html><head><title>Police disperse rally</title>
@@ -293,11 +301,10 @@ def test_html_sniffed_in_txt_and_html_without_text(tmp_path):
     ("blank.txt", b"  \n\n ", "E102"),
     ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "E103"),
     ("controls.txt", bytes(range(1, 32)) * 4, "E103"),
-    ("latin1.txt", "Peshawar: café owners protested.".encode("latin-1"), "E104"),
     ("empty.jsonl", b"\n\n", "E102"),
     ("empty.csv", b"", "E102"),
     ("header_only.csv", b"id,text\n", "E102"),
-    ("latin1.csv", "text\ncafé\n".encode("latin-1"), "E104"),
+    ("utf16_invalid.txt", codecs.BOM_UTF16_LE + b"\x00\xd8", "E104"),
 ])
 def test_bad_file(tmp_path, name, content, code):
     path = tmp_path / name

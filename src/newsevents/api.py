@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections import deque
+from itertools import chain, islice
 from typing import Iterable, Iterator, Optional
 
 from .errors import BadDate
@@ -33,17 +37,38 @@ def extract_articles(articles: Iterable[Article], settings: Optional[Settings] =
     """Extract events from many articles, in input order, streaming.
 
     ``workers`` > 1 runs that many processes, each loading the pipeline once; results still
-    come back in input order.
+    come back in input order. Starting a worker costs about as much as extracting ten
+    articles, so an input of fewer than ``PARALLEL_MIN_ARTICLES`` articles is extracted in
+    this process whatever ``workers`` says (the first articles are read ahead to decide).
     """
     settings = settings or default_settings()
     size = batch_size or settings.batch_size
     if workers > 1:
-        yield from _extract_parallel(articles, settings, size, workers)
-        return
+        stream = iter(articles)
+        head = list(islice(stream, PARALLEL_MIN_ARTICLES))
+        if len(head) >= PARALLEL_MIN_ARTICLES:
+            yield from _extract_parallel(chain(head, stream), settings, size, workers)
+            return
+        articles = head
     nlp = get_pipeline(settings)
     docs = (make_doc(nlp, a) for a in articles)
     for doc in run_pipeline(nlp, docs, size):
         yield result_from_doc(doc)
+
+
+# Fewer articles than this are not worth starting worker processes for (see extract_articles).
+PARALLEL_MIN_ARTICLES = 24
+# Articles per task sent to a worker: small enough that the workers finish together, large
+# enough that spaCy still batches (the worker's pipeline runs them as one batch).
+PARALLEL_TASK_ARTICLES = 8
+
+
+def default_workers() -> int:
+    """Worker processes to use by default: the cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def _extract_batch(batch: list[Article]) -> list[ArticleResult]:
@@ -56,7 +81,19 @@ _WORKER: dict = {}
 
 def _init_worker(settings: Settings) -> None:
     _WORKER["settings"] = settings
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     get_pipeline(settings)
+    # one core per worker: the numeric libraries the pipeline loaded must not start threads
+    # of their own on the cores the other workers use
+    from threadpoolctl import threadpool_limits
+    _WORKER["limits"] = threadpool_limits(limits=1)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent was killed (kill -9: no chance to stop its pool) ends too."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _extract_parallel(articles: Iterable[Article], settings: Settings, size: int,
@@ -66,7 +103,7 @@ def _extract_parallel(articles: Iterable[Article], settings: Settings, size: int
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
         pending: deque = deque()
-        for batch in batched(articles, size):
+        for batch in batched(articles, max(1, min(size, PARALLEL_TASK_ARTICLES))):
             pending.append(pool.apply_async(_extract_batch, (batch,)))
             while len(pending) >= 2 * workers:
                 yield from pending.popleft().get()

@@ -14,12 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, List, Optional
 
+import click
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 
 from . import __version__
-from .errors import EXIT_FAILURE, EXIT_SKIPPED, EXIT_USAGE, BadDate, BadOption, NewsEventsError
+from .errors import (EXIT_FAILURE, EXIT_SKIPPED, EXIT_USAGE, BadDate, BadOption, InternalError,
+                     NewsEventsError)
 from .schema import Article, ReadProblem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -38,11 +40,20 @@ def handled() -> Iterator[None]:
     except NewsEventsError as exc:
         if STATE["debug"]:
             raise
-        err.print(f"[bold red]error[/] {exc}")
+        err.print(f"[bold red]error[/] {escape(str(exc))}")
         raise typer.Exit(EXIT_USAGE if isinstance(exc, (BadOption, BadDate)) else EXIT_FAILURE)
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130)
+    except (typer.Exit, typer.Abort, click.exceptions.Exit, click.exceptions.ClickException,
+            click.exceptions.Abort):
+        raise  # typer.Exit and usage errors carry their own exit code
+    except Exception as exc:  # a bug: one line with a code, the traceback only with --debug
+        if STATE["debug"]:
+            raise
+        logging.getLogger("newsevents").debug("unexpected error", exc_info=True)
+        err.print(f"[bold red]error[/] {escape(str(InternalError(f'{type(exc).__name__}: {exc}')))}")
+        raise typer.Exit(EXIT_FAILURE)
 
 
 def _settings(config: Optional[Path], model: Optional[str]):
@@ -58,13 +69,16 @@ def main_options(
 
 
 def report_problem(p: ReadProblem) -> None:
-    err.print(f"[yellow]skipped[/] {p.origin}: {p.message}")
+    err.print(f"[yellow]skipped[/] {escape(p.origin)}: {escape(p.message)}")
 
 
 ENGINE_HELP = ("Where extraction runs: local (processes on this machine) or dask (the workers of "
                "a Dask cluster; inputs may also be .parquet tables of articles).")
 SCHEDULER_HELP = ("The Dask scheduler, tcp://HOST:PORT, for --engine dask; without it a local Dask "
                   "cluster of --workers processes is started.")
+WORKERS_HELP = ("Worker processes, each loading the model once; output order is kept (default: the "
+                "number of cores; one process for fewer than 24 articles or input typed at a terminal). "
+                "With --engine dask and no --scheduler: the size of the local Dask cluster.")
 
 
 @app.command()
@@ -77,7 +91,7 @@ def extract(
     include_text: bool = typer.Option(False, "--include-text", help="Include each article's text in JSON output."),
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
     model: Optional[str] = typer.Option(None, "--model", help="An installed spaCy model to use instead of the default."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes (each loads the model once); output order is kept."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help=WORKERS_HELP),
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
@@ -93,21 +107,26 @@ def extract(
         settings = _settings(config, model)
         skipped: list[ReadProblem] = []
         read = _reader(engine, scheduler)
+        n_workers = _workers(workers, paths)
+        no_bar = quiet or not err.is_terminal
+        total = None if no_bar else _estimate(paths)
 
         def articles() -> Iterator[Article]:
             for item in read(paths, max_bytes=settings.max_article_bytes):
                 if isinstance(item, ReadProblem):
                     skipped.append(item)
                     report_problem(item)
+                    bar_advance[0]()
                 elif date and not item.date:
                     yield item.model_copy(update={"date": parse_date(date)})
                 else:
                     yield item
 
+        bar_advance = [lambda n=1, detail="": None]
         out = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
-            with _extractor(engine, scheduler, workers, settings) as run, \
-                    _progress(quiet or not err.is_terminal) as advance:
+            with _extractor(engine, scheduler, n_workers, settings) as run, \
+                    _progress(no_bar, total) as (advance, bar_advance[0]):
                 n = writer(advance(run(articles())), out, include_text=include_text)
         finally:
             if output:
@@ -144,23 +163,39 @@ def _reader(engine: str, scheduler: Optional[str]):
     return read_paths
 
 
-@contextmanager
-def _progress(disabled: bool):
-    """Wraps an iterator with a progress bar (rate, elapsed) on standard error."""
-    if disabled:
-        yield lambda it: it
-        return
-    with Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=err,
-                  transient=True) as progress:
-        task = progress.add_task("extract", total=None, rate="")
+def _workers(workers: Optional[int], paths: List[str]) -> int:
+    """--workers, by default the number of cores; one process for input typed at a terminal
+    (articles arrive one by one: nothing to spread)."""
+    if "-" in paths and sys.stdin.isatty():
+        return 1
+    if workers:
+        return workers
+    from .api import default_workers
+    return default_workers()
 
-        def advance(it):
-            for n, item in enumerate(it, 1):
-                elapsed = progress.tasks[0].elapsed or 1e-9
-                progress.update(task, advance=1, rate=f"{n / elapsed:.1f} articles/s")
+
+def _working(label: str, quiet: bool):
+    """A spinner with the elapsed time on standard error for a step with no count to show."""
+    from .progress import working
+    return working(label, err, quiet or not err.is_terminal)
+
+
+def _estimate(paths: List[str]) -> Optional[int]:
+    from .progress import estimate_articles
+    return estimate_articles(paths)
+
+
+@contextmanager
+def _progress(disabled: bool, total: Optional[int] = None):
+    """Wraps an iterator of results with a progress bar (count, rate, elapsed, time left) on
+    standard error; also yields the bar's ``advance`` for inputs skipped before extraction."""
+    from .progress import progress_bar
+    with progress_bar("extracting", total, err, disabled) as advance:
+        def counted(it):
+            for item in it:
+                advance()
                 yield item
-        yield advance
+        yield counted, advance
 
 
 @app.command()
@@ -202,13 +237,14 @@ def _gazetteer_size(path: Path) -> str:
 def gazetteer_build(
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
     min_population: Optional[int] = typer.Option(None, "--min-population", help="Leave out places smaller than this."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
     """(Re)build the bundled gazetteer from the installed GeoNames data and curated additions."""
     from .gazetteer import build
     with handled():
         settings = _settings(config, None)
-        stats = build(settings.gazetteer_path(), min_population or settings.gazetteer_min_population,
-                      progress=err.is_terminal)
+        with _working("building the gazetteer", quiet):
+            stats = build(settings.gazetteer_path(), min_population or settings.gazetteer_min_population)
         typer.echo(json.dumps(stats, indent=2))
 
 
@@ -216,13 +252,15 @@ def gazetteer_build(
 def gazetteer_import(
     file: Path = typer.Argument(..., help="A GeoNames dump (allCountries.txt, XX.txt) or a CSV of local places."),
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
     """Add places to the gazetteer: a GeoNames dump or a CSV (name, alternate_names, kind, parent, lat, lon)."""
     from .gazetteer import get_gazetteer, import_geonames, import_places_csv
     with handled():
         path = _settings(config, None).gazetteer_path()
-        get_gazetteer(path)  # make sure the base exists first
-        added = import_places_csv(path, file) if file.suffix.lower() == ".csv" else import_geonames(path, file)
+        with _working(f"importing {file.name}", quiet):
+            get_gazetteer(path)  # make sure the base exists first
+            added = import_places_csv(path, file) if file.suffix.lower() == ".csv" else import_geonames(path, file)
         typer.echo(f"{added} place(s) added to {path}")
 
 
@@ -234,6 +272,7 @@ def evaluate(
     scored: Optional[Path] = typer.Option(None, "--scored", help="Score this existing output JSONL instead of extracting."),
     limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N inputs."),
     config: Optional[Path] = typer.Option(None, "--config", help="A TOML settings file overlaying the defaults."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
     """Score extraction against gold data and print the figures as JSON."""
     from . import evaluate as ev
@@ -241,8 +280,10 @@ def evaluate(
         if scored is not None:
             figures = ev.evaluate_output(bench_dir, scored, kind)
         else:
-            figures = ev.evaluate(bench_dir, kind, settings=_settings(config, None), output=output,
-                                  limit=limit, progress=err.is_terminal)
+            from .progress import progress_bar
+            with progress_bar("extracting", None, err, quiet or not err.is_terminal) as bar:
+                figures = ev.evaluate(bench_dir, kind, settings=_settings(config, None), output=output,
+                                      limit=limit, callback=lambda done, total: bar(total=total))
         typer.echo(json.dumps(figures, indent=2))
 
 
@@ -278,38 +319,33 @@ def ingest(
     model: Optional[str] = typer.Option(None, "--model", help="An installed spaCy model to use instead of the default."),
     engine: str = typer.Option("local", "--engine", help=ENGINE_HELP),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help=SCHEDULER_HELP),
-    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Processes of the local Dask cluster started by --engine dask without --scheduler (default: the number of cores)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help=WORKERS_HELP),
     to_parquet: Optional[Path] = typer.Option(None, "--to-parquet", help="Write contract-v1 results as Parquet files in this (empty) directory instead of a store; import them with `newsevents load`."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
 ) -> None:
     """Extract articles and store them: idempotent, resumable, one transaction per article."""
-    from .store.ingest import ingest_paths
+    from .store.ingest import ingest
     with handled():
         settings = _settings(config, model)
         read = _reader(engine, scheduler)
-        if engine == "local" and workers not in (None, 1):
-            raise BadOption("ingest --workers sizes the local Dask cluster: add --engine dask.")
         if to_parquet and db:
             raise BadOption("Give either --db or --to-parquet, not both.")
         items = read(paths, max_bytes=settings.max_article_bytes)
-        n_workers = workers or os.cpu_count() or 1
+        n_workers = _workers(workers, paths)
+        no_bar = quiet or not err.is_terminal
+        total = None if no_bar else _estimate(paths)
         if to_parquet:
             from .distributed import extract_to_parquet
             with _extractor(engine, scheduler, n_workers, settings) as run, \
-                    _ingest_progress(quiet or not err.is_terminal) as progress:
+                    _ingest_progress(no_bar, total) as progress:
                 report = extract_to_parquet(items, run, to_parquet, progress=progress)
             _ingest_summary(report, quiet, f"{report.stored} written to {to_parquet}")
             return
         store = _open_db(db)
-        with _ingest_progress(quiet or not err.is_terminal) as progress:
-            if engine == "local":
-                report = ingest_paths(store, paths, settings, reextract=reextract,
-                                      link=not no_link, progress=progress)
-            else:
-                from .distributed import ingest_with
-                with _extractor(engine, scheduler, n_workers, settings) as run:
-                    report = ingest_with(store, items, run, reextract=reextract,
-                                         link=not no_link, progress=progress)
+        with _ingest_progress(no_bar, total) as progress, \
+                _extractor(engine, scheduler, n_workers, settings) as run:
+            report = ingest(store, items, settings, reextract=reextract, link=not no_link,
+                            progress=progress, extract=run)
         store.close()
         _ingest_summary(report, quiet, f"{report.stored} stored, {report.reextracted} re-extracted, "
                         f"{report.already_stored} already stored")
@@ -343,7 +379,8 @@ def load(
     from .distributed import load_results
     with handled():
         store = _open_db(db)
-        with _ingest_progress(quiet or not err.is_terminal) as progress:
+        no_bar = quiet or not err.is_terminal
+        with _ingest_progress(no_bar, None if no_bar else _result_rows(directory), "loading") as progress:
             report = load_results(store, directory, replace=replace, link=not no_link,
                                   progress=progress)
         store.close()
@@ -351,22 +388,25 @@ def load(
                         f"{report.already_stored} already stored")
 
 
+def _result_rows(directory: Path) -> Optional[int]:
+    """Rows of the results-*.parquet files in ``directory``, from their metadata."""
+    from .progress import estimate_articles
+    return estimate_articles([str(p) for p in sorted(directory.glob("results-*.parquet"))])
+
+
 @contextmanager
-def _ingest_progress(disabled: bool):
-    """A progress callback for ingest: a bar with counts by outcome and the rate."""
+def _ingest_progress(disabled: bool, total: Optional[int] = None, label: str = "ingesting"):
+    """A progress callback for ingest and load: a bar with counts by outcome, the rate and
+    the time left."""
     if disabled:
         yield None
         return
+    from .progress import progress_bar
     counts: dict[str, int] = {}
-    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[detail]}"), TimeElapsedColumn(), console=err,
-                  transient=True) as progress:
-        task = progress.add_task("ingest", total=None, detail="")
-
+    with progress_bar(label, total, err) as bar:
         def advance(outcome: str, origin: str) -> None:
             counts[outcome] = counts.get(outcome, 0) + 1
-            detail = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-            progress.update(task, advance=1, detail=detail)
+            bar(detail=", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
         yield advance
 
 
@@ -457,31 +497,36 @@ def export_cmd(
     since: Optional[str] = typer.Option(None, "--since", help="Only events that may have happened on or after this date."),
     until: Optional[str] = typer.Option(None, "--until", help="Only events that may have happened on or before this date."),
     place: Optional[str] = typer.Option(None, "--place", help="Only events at this place (any admin level)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display or summary."),
 ) -> None:
     """Export stored events: ACLED CSV, JSONL, Parquet or GeoJSON."""
     from .store.export import export
     with handled():
         f = _event_filter(type_, since, until, place, None, None, None, None, None, None, None)
         store = _open_db(db)
-        n = export(store, fmt, output, f, redact_people=redact_people)
+        with _working(f"exporting to {output}", quiet):
+            n = export(store, fmt, output, f, redact_people=redact_people)
         store.close()
-        err.print(f"{n} record(s) written to {output}")
+        if not quiet:
+            err.print(f"{n} record(s) written to {output}")
 
 
 @app.command()
 def link(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     rebuild: bool = typer.Option(False, "--rebuild", help="Drop every cluster and person link and link all articles again."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
     """Link stored articles: cluster duplicate events, resolve people, record contradictions."""
     from .store import link as linking
     with handled():
         store = _open_db(db)
-        if rebuild:
-            counts = linking.rebuild(store)
-        else:
-            linked = linking.link_pending(store)
-            counts = linking.link_counts(store) | {"articles": linked}
+        with _working("linking", quiet):
+            if rebuild:
+                counts = linking.rebuild(store)
+            else:
+                linked = linking.link_pending(store)
+                counts = linking.link_counts(store) | {"articles": linked}
         store.close()
         typer.echo(json.dumps(counts, indent=2))
 
@@ -495,6 +540,152 @@ def db_upgrade(
     with handled():
         store = _open_db(db)
         typer.echo(f"schema revision {current_revision(store)}")
+        store.close()
+
+
+# -- the server --------------------------------------------------------------------------------
+users_app = typer.Typer(no_args_is_help=True, help="Manage the server's user accounts (stored in the store).")
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (default 127.0.0.1: this machine only; put a TLS reverse proxy in front to serve others)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    auth_reads: bool = typer.Option(False, "--auth-reads/--no-auth-reads", help="Require a login for reading too (reviewing always requires one)."),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help="Mark the session cookie Secure (when users reach the server over HTTPS)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Server processes (login rate limits are counted per process)."),
+    proxy_headers: bool = typer.Option(False, "--proxy-headers", help="Trust X-Forwarded-For/-Proto from the reverse proxy at 127.0.0.1 (for client addresses in rate limits and logs)."),
+) -> None:
+    """Run the web review UI and the JSON API (docs/serve.md); Ctrl-C stops it."""
+    import uvicorn
+
+    from .serve.app import SECRET_ENV
+    with handled():
+        store = _open_db(db)  # fails early, with E501, when the store cannot be opened
+        store.close()
+        if workers > 1 and not os.environ.get(SECRET_ENV):
+            raise BadOption(f"--workers {workers} needs ${SECRET_ENV} set, so that every process "
+                            "accepts the same session cookies.")
+        os.environ["NEWSEVENTS_SERVE_DB"] = db or ""
+        os.environ["NEWSEVENTS_SERVE_AUTH_READS"] = "1" if auth_reads else ""
+        os.environ["NEWSEVENTS_SERVE_SECURE_COOKIES"] = "1" if secure_cookies else ""
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"[yellow]warning[/] listening on {host}: anyone who can reach it may read the "
+                      "store" + ("" if auth_reads else " (no --auth-reads)") + "; serve it through a "
+                      "TLS reverse proxy.")
+        err.print(f"serving on http://{host}:{port}  (Ctrl-C to stop)")
+        uvicorn.run("newsevents.serve.app:app_from_env", factory=True, host=host, port=port,
+                    workers=workers, proxy_headers=proxy_headers, forwarded_allow_ips="127.0.0.1",
+                    server_header=False, log_level="info")
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="The username (letters, digits, . _ @ -)."),
+    role: str = typer.Option("reviewer", "--role", help="reader (may read), reviewer (may review) or admin."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from the first line of standard input instead of prompting."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Create a user account (the password is prompted for, or read with --password-stdin)."""
+    from .serve.auth import add_user, check_role, check_username
+    with handled():
+        check_username(name)
+        check_role(role)
+        password = _password(password_stdin)
+        store = _open_db(db)
+        add_user(store, name, password, role)
+        store.close()
+        err.print(f"user {name} added ({role})")
+
+
+@users_app.command("list")
+def users_list(
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List the user accounts: name, role, whether disabled, when created."""
+    from .serve.auth import list_users
+    with handled():
+        store = _open_db(db)
+        users = list_users(store)
+        store.close()
+        if as_json:
+            typer.echo(json.dumps(users, indent=2))
+        else:
+            for u in users:
+                typer.echo(f"{u['username']:24} {u['role']:9} {'disabled' if u['disabled'] else 'active':9} {u['created_at']}")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: str = typer.Argument(..., help="The username."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the new password from the first line of standard input instead of prompting."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Set a user's password (their open sessions are logged out)."""
+    from .serve.auth import set_password
+    with handled():
+        password = _password(password_stdin)
+        store = _open_db(db)
+        set_password(store, name, password)
+        store.close()
+        err.print(f"password of {name} changed")
+
+
+@users_app.command("role")
+def users_role(
+    name: str = typer.Argument(..., help="The username."),
+    role: str = typer.Argument(..., help="reader, reviewer or admin."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Change a user's role."""
+    from .serve.auth import set_role
+    with handled():
+        store = _open_db(db)
+        set_role(store, name, role)
+        store.close()
+        err.print(f"{name} is now a {role}")
+
+
+@users_app.command("disable")
+def users_disable(
+    name: str = typer.Argument(..., help="The username."),
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again instead."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Disable a user (logins, sessions and API tokens stop working), or --enable them again."""
+    from .serve.auth import set_disabled
+    with handled():
+        store = _open_db(db)
+        set_disabled(store, name, not enable)
+        store.close()
+        err.print(f"{name} {'enabled' if enable else 'disabled'}")
+
+
+@users_app.command("token")
+def users_token(
+    name: str = typer.Argument(..., help="The username the token acts as."),
+    label: str = typer.Option("script", "--label", help="What the token is for (shown nowhere else)."),
+    revoke: bool = typer.Option(False, "--revoke", help="Delete every API token of the user instead."),
+    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Print a new API token for scripts (Authorization: Bearer TOKEN); shown only once."""
+    from .serve.auth import new_token, revoke_tokens
+    with handled():
+        store = _open_db(db)
+        if revoke:
+            n = revoke_tokens(store, name)
+            err.print(f"{n} token(s) of {name} revoked")
+        else:
+            typer.echo(new_token(store, name, label))
         store.close()
 
 

@@ -66,6 +66,38 @@ class TooLarge(ReadError):
     template = "{detail}: larger than the {limit} byte limit for one article; split it first."
 
 
+# -- read warnings (W1xx): the article is kept, with what was done to it --
+class ReadWarning(NewsEventsError):
+    """Not an error: something about an input that was repaired or is worth knowing. It is
+    logged at WARNING level and kept in ``Article.warnings``; the article is extracted."""
+
+    code = "W100"
+    template = "{detail}"
+
+
+class EncodingFallback(ReadWarning):
+    code = "W101"
+    template = ("{detail}: not valid UTF-8; the bytes that are not UTF-8 were read as "
+                "Windows-1252. Check accented letters, or convert the file to UTF-8.")
+
+
+class Truncated(ReadWarning):
+    code = "W102"
+    template = ("{detail}: longer than the {limit} character limit for one article; only the "
+                "first {kept} characters were kept. Split it, or raise max_article_chars.")
+
+
+class DateIgnored(ReadWarning):
+    code = "W103"
+    template = "{detail}"
+
+
+class OtherLanguage(ReadWarning):
+    code = "W104"
+    template = ("{detail}: the text looks like language '{language}', not English; it is "
+                "extracted, but expect few events. Translate it to English for full results.")
+
+
 # -- resources (E2xx): installation problems, fatal --
 class ModelMissing(NewsEventsError):
     code = "E201"
@@ -134,6 +166,34 @@ class ExportError(StoreError):
     template = "{detail}"
 
 
+class StoreFull(StoreError):
+    code = "E505"
+    template = ("Could not store article {detail}: the disk holding the store is full ({reason}). "
+                "Its transaction was rolled back and earlier articles are kept: free some space, "
+                "then run the same `newsevents ingest` again to resume.")
+
+
+class ReviewConflict(StoreError):
+    code = "E505"
+    template = ("{detail} was changed by someone else since you loaded it (version {expected}, "
+                "now {actual}). Reload it and review it again.")
+
+
+class InvalidChange(StoreError):
+    code = "E506"
+    template = "{detail}"
+
+
+class RecordNotFound(StoreError):
+    code = "E507"
+    template = "{detail}: no such record in the store. Check the id."
+
+
+class UserError(StoreError):
+    code = "E508"
+    template = "{detail}"
+
+
 
 # -- distributed runs (E6xx) --
 class ClusterError(NewsEventsError):
@@ -156,6 +216,64 @@ class WorkerFailed(ClusterError):
 class ResultFileError(ClusterError):
     code = "E603"
     template = "{detail}: {reason}"
+
+
+# -- the server (E7xx): HTTP errors, returned as JSON {"error": {"code", "message"}} --
+class ServeError(NewsEventsError):
+    code = "E700"
+    template = "{detail}"
+    status = 500
+
+
+class NotAuthenticated(ServeError):
+    code = "E701"
+    template = "{detail}"
+    status = 401
+
+
+class Forbidden(ServeError):
+    code = "E702"
+    template = "{detail}"
+    status = 403
+
+
+class CsrfFailed(ServeError):
+    code = "E703"
+    template = ("{detail}: missing or wrong CSRF token. Send the session's token in the "
+                "X-CSRF-Token header (or the csrf_token form field); reload the page if it expired.")
+    status = 403
+
+
+class TooManyLogins(ServeError):
+    code = "E704"
+    template = "Too many failed logins for {detail}. Wait {seconds} s and try again."
+    status = 429
+
+
+class BodyTooLarge(ServeError):
+    code = "E705"
+    template = "The request body is larger than the {detail} byte limit."
+    status = 413
+
+
+class BadRequest(ServeError):
+    code = "E706"
+    template = "{detail}"
+    status = 400
+
+
+class NoSuchEndpoint(ServeError):
+    code = "E707"
+    template = "{detail}"
+    status = 404
+
+
+# -- internal (E9xx) --
+class InternalError(NewsEventsError):
+    code = "E901"
+    template = ("Unexpected internal error ({detail}). This is a bug: run the command again "
+                "with --debug and report the traceback it prints.")
+
 
 # Exit codes used by the CLI (docs/errors.md).
 EXIT_OK = 0

@@ -986,6 +986,9 @@ class Gazetteer:
         self._conn = conn
         self._lock = threading.Lock()
         self._candidates = lru_cache(maxsize=50_000)(self._query)
+        self._demonym = lru_cache(maxsize=20_000)(self._demonym_query)
+        self._country = lru_cache(maxsize=512)(self._country_query)
+        self._fuzzy = lru_cache(maxsize=20_000)(self._fuzzy_query)
 
     @classmethod
     def open(cls, path: Path) -> "Gazetteer":
@@ -1039,9 +1042,13 @@ class Gazetteer:
 
     def fuzzy_candidates(self, name: str, country_code: Optional[str] = None, limit: int = 5,
                          cutoff: float = 80.0) -> list[tuple[Candidate, float]]:
-        key = normalise(name)
+        """``fuzzy`` with the candidates (look-ups are remembered)."""
+        return list(self._fuzzy(normalise(name), country_code, limit, cutoff))
+
+    def _fuzzy_query(self, key: str, country_code: Optional[str], limit: int,
+                     cutoff: float) -> tuple[tuple[Candidate, float], ...]:
         if len(key) < 4:
-            return []
+            return ()
         prefix = key[:1] if country_code else key[:2]
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         sql = ("SELECT DISTINCT n.norm FROM names n{join} WHERE n.norm >= ? AND n.norm < ? "
@@ -1058,15 +1065,21 @@ class Gazetteer:
                                                score_cutoff=cutoff):
             found += [(c, round(score, 1)) for c in self._candidates(other, country_code, 3)]
         found.sort(key=lambda cs: (-cs[1], -cs[0].prior))
-        return found[:limit]
+        return tuple(found[:limit])
 
     def demonym(self, word: str) -> Optional[str]:
         """The country code a demonym refers to ("Pakistani" → "PK"), else None."""
-        rows = self._rows("SELECT country_code FROM demonyms WHERE norm = ?", (normalise(word),))
+        return self._demonym(normalise(word))
+
+    def _demonym_query(self, key: str) -> Optional[str]:
+        rows = self._rows("SELECT country_code FROM demonyms WHERE norm = ?", (key,))
         return rows[0][0] if rows else None
 
     def country(self, country_code: str) -> Optional[Place]:
         """The country with ISO code ``country_code``."""
+        return self._country(country_code)
+
+    def _country_query(self, country_code: str) -> Optional[Place]:
         rows = self._rows("SELECT * FROM places WHERE kind = 'country' AND country_code = ? "
                           "ORDER BY prior DESC LIMIT 1", (country_code,))
         return _place(rows[0]) if rows else None

@@ -7,9 +7,10 @@ never renamed; new fields may be added. Offsets are character offsets into
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Precision = Literal["day", "week", "month", "quarter", "season", "year", "decade", "unknown"]
 PlacePrecision = Literal[
@@ -33,6 +34,13 @@ class Span(Model):
     end: Optional[int] = None
 
 
+class Notice(Model):
+    """A read warning about an article that was kept (``W1xx`` codes, docs/errors.md)."""
+
+    code: str
+    message: str
+
+
 class Article(Model):
     """One input article after reading (stage 1)."""
 
@@ -47,6 +55,8 @@ class Article(Model):
     source: Optional[str] = None
     origin: Optional[str] = None  # file path / "stdin" / "file.jsonl:12"
     content_hash: Optional[str] = None  # sha256 of the body text, for de-duplication
+    language: Optional[str] = None  # ISO 639-1 code detected from the body ("en"), if sure
+    warnings: list[Notice] = Field(default_factory=list)  # what reading repaired (W1xx)
 
     def contract(self) -> dict:
         return {"id": self.id, "date": self.date, "dateline": self.dateline,
@@ -96,6 +106,17 @@ class PlaceMention(Span, PlaceFields):
     score: Optional[float] = None  # resolution confidence 0..1
 
 
+def _visible(value: object) -> object:
+    """A name without control, zero-width and bidirectional formatting characters (they
+    stay in the article text, which span offsets quote)."""
+    if isinstance(value, str):
+        return " ".join("".join(ch for ch in value if unicodedata.category(ch) not in
+                                ("Cc", "Cf")).split())
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    return value
+
+
 class Actor(Span):
     """A person, organisation or group in an event role, or a mention (stage 5)."""
 
@@ -104,6 +125,9 @@ class Actor(Span):
     role: Optional[str] = None
     affiliation: Optional[str] = None
     aliases: list[str] = Field(default_factory=list)
+
+    _clean_names = field_validator("name", "affiliation", "aliases", mode="before")(
+        lambda value: _visible(value))
 
 
 class Quantity(Span):

@@ -81,7 +81,9 @@ def test_offsets_point_at_the_text():
     ("The two sides signed a ceasefire agreement on Monday.", "AGREEMENT"),
     ("A mob lynched a man accused of theft on Monday.", "MOB_VIOL"),
     ("Unidentified men torched a school building on Monday.", "PROPERTY_DISTRUCT"),
-    ("Rioters torched shops and pelted police with stones on Monday.", "VIOL_DEMONSTR"),
+    ("Protesters torched shops and pelted police with stones on Monday.", "VIOL_DEMONSTR"),
+    # ACLED: crowd violence with no demonstration is mob violence
+    ("Rioters torched shops and pelted police with stones on Monday.", "MOB_VIOL"),
     ("A 6.1 magnitude earthquake struck the region on Monday.", "NATURAL_DISASTER"),
     ("Protesters threw stones at the police and torched two buses during the demonstration on Monday.",
      "VIOL_DEMONSTR"),

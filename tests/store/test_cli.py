@@ -77,7 +77,7 @@ def test_export_and_link_commands(db, tmp_path):
     result = runner.invoke(app, ["link", "--db", db, "--rebuild"])
     assert result.exit_code == 0 and json.loads(result.output)["multi_source_clusters"] >= 2
     result = runner.invoke(app, ["db", "upgrade", "--db", db])
-    assert result.exit_code == 0 and "0001" in result.output
+    assert result.exit_code == 0 and "0002" in result.output
 
 
 @pytest.mark.parametrize("args, code", [

@@ -31,7 +31,7 @@ def test_default_url_from_environment(monkeypatch):
 def test_schema_created_and_migrations_idempotent(store, db_url):
     assert TABLES <= set(inspect(store.engine).get_table_names())
     revision = current_revision(store)
-    assert revision == "0001"
+    assert revision == "0002"
     assert upgrade(store) == revision
     again = open_store(db_url)
     assert current_revision(again) == revision

@@ -17,6 +17,8 @@ from functools import lru_cache
 from typing import Optional
 
 from spacy.language import Language
+from spacy.attrs import ENT_TYPE, IS_TITLE, LEMMA, LOWER, POS
+from spacy.symbols import NOUN, PROPN
 from spacy.tokens import Doc, Span, Token
 
 from ..knowledge import actor_terms, organization_index, roles
@@ -147,11 +149,17 @@ def unlabelled_names(doc: Doc, taken: set[int]) -> list[ActorMention]:
     """Names the NER missed in argument positions ("Police arrested Kamran Akmal"): a run of
     capitalised proper nouns with no entity label, not a place, filling a subject or object slot."""
     out, i = [], 0
+    terms = actor_terms()
+    # only capitalised proper nouns outside entities can be part of such a name
+    rows = doc.to_array([POS, IS_TITLE, ENT_TYPE]).tolist() if len(doc) else []
+    possible = [pos == PROPN and title and not ent for pos, title, ent in rows]
     while i < len(doc):
+        if not possible[i]:
+            i += 1
+            continue
         j = i
-        while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].is_title and not doc[j].ent_type_ \
-                and j not in taken and j - i < 4 and doc[j].lower_ not in actor_terms() \
-                and doc[j].lemma_.lower() not in actor_terms():
+        while j < len(doc) and possible[j] and j not in taken and j - i < 4 \
+                and doc[j].lower_ not in terms and doc[j].lemma_.lower() not in terms:
             j += 1
         if j > i:
             span = doc[i:j]
@@ -174,10 +182,11 @@ def place_tokens(doc: Doc) -> set[int]:
     return out
 
 
-def person_mentions(doc: Doc, orgs: list[ActorMention]) -> list[ActorMention]:
-    """PERSON entities with their roles and affiliations."""
+def person_mentions(doc: Doc, orgs: list[ActorMention],
+                    places: Optional[set[int]] = None) -> list[ActorMention]:
+    """PERSON entities with their roles and affiliations (``places``: ``place_tokens(doc)``)."""
     out = []
-    places = place_tokens(doc)
+    places = place_tokens(doc) if places is None else places
     for ent in doc.ents:
         if ent.label_ != "PERSON" or places.intersection(range(ent.start, ent.end)):
             continue
@@ -226,9 +235,9 @@ def _role_after(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> None:
             m.affiliation = org.name
 
 
-def org_mentions(doc: Doc) -> list[ActorMention]:
+def org_mentions(doc: Doc, places: Optional[set[int]] = None) -> list[ActorMention]:
     out = []
-    places = place_tokens(doc)
+    places = place_tokens(doc) if places is None else places
     for ent in doc.ents:
         if ent.label_ != "ORG" or (not ent.ent_id_ and places.intersection(range(ent.start, ent.end))):
             continue
@@ -276,13 +285,25 @@ def _edge(tok: Token) -> int:
     return last
 
 
+@lru_cache(maxsize=1)
+def _last_words() -> frozenset[str]:
+    """The last word of every actor term."""
+    return frozenset(term.split()[-1] for term in actor_terms())
+
+
 def noun_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
     """Actor nouns ("security agencies", "two other workers") not inside a named entity."""
     terms = actor_terms()
+    last_words = _last_words()
+    strings = doc.vocab.strings
     out = []
-    for tok in doc:
-        if tok.pos_ not in ("NOUN", "PROPN") or tok.i in taken:
+    rows = doc.to_array([POS, LOWER, LEMMA]).tolist() if len(doc) else []
+    for i, (pos, lower, lemma) in enumerate(rows):
+        # an actor term ends with this noun's form or lemma, or it is none
+        if pos not in (NOUN, PROPN) or i in taken or (
+                strings[lower] not in last_words and strings[lemma].lower() not in last_words):
             continue
+        tok = doc[i]
         prev = doc[tok.i - 1] if tok.i else None
         kind = None
         for p in ({prev.lemma_.lower(), prev.lower_} if prev is not None else set()):
@@ -299,9 +320,10 @@ def noun_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
 def role_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
     """Unnamed role holders: "a unit in-charge" (a person, identified by role only)."""
     out = []
-    for tok in doc:
-        if tok.i in taken or tok.lower_ not in ("a", "an", "the"):
-            continue
+    dets = {doc.vocab.strings[w] for w in ("a", "an", "the")}
+    lower = doc.to_array(LOWER).tolist() if len(doc) else []
+    for i in (i for i, w in enumerate(lower) if w in dets and i not in taken):
+        tok = doc[i]
         found = role_starting_at(doc, tok.i + 1)
         if found and found[0] - tok.i > 2 and not taken.intersection(range(tok.i, found[0])):
             end, role = found
@@ -312,8 +334,9 @@ def role_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
 
 def find_actors(doc: Doc) -> list[ActorMention]:
     """Every actor mention in the doc, sorted by position."""
-    orgs = org_mentions(doc)
-    people = person_mentions(doc, orgs)
+    places = place_tokens(doc)
+    orgs = org_mentions(doc, places)
+    people = person_mentions(doc, orgs, places)
     taken = {i for m in orgs + people for i in range(m.start, m.end)}
     roles_ = role_mentions(doc, taken)
     taken |= {i for m in roles_ for i in range(m.start, m.end)}
@@ -340,12 +363,18 @@ def _complete_surnames(people: list[ActorMention]) -> None:
 
 def _companions(doc: Doc, people: list[ActorMention], nouns: list[ActorMention]) -> None:
     """"X was picked up along with two other workers": X is one of those workers."""
+    cues = []
+    if any(not m.affiliation for m in people) and len(doc) > 1:
+        lower = doc.to_array(LOWER).tolist()
+        along, together, with_ = (doc.vocab.strings[w] for w in ("along", "together", "with"))
+        cues = [doc[i] for i in range(len(doc) - 1)
+                if lower[i] in (along, together) and lower[i + 1] == with_]
     for m in people:
-        if m.affiliation:
+        if m.affiliation or not cues:
             continue
         clause = doc[m.head].head
-        for t in clause.subtree:
-            if t.lower_ in ("along", "together") and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "with":
+        for t in cues:  # in text order, as in the clause's subtree
+            if t.i == clause.i or clause.is_ancestor(t):
                 other = next((n for n in nouns if n.start > t.i and n.start - t.i <= 4
                               and any(w.lower_ == "other" for w in doc[n.start:n.end])), None)
                 if other is not None and other.affiliation:
@@ -376,27 +405,39 @@ def main_party(orgs: list[ActorMention]) -> Optional[str]:
 def _fill_party_affiliations(doc: Doc, mentions: list[ActorMention], orgs: list[ActorMention]) -> None:
     """Party roles without an explicit organisation belong to the article's main party."""
     party = main_party(orgs)
+    attached = _org_attachments(doc, orgs)
     for m in mentions:
         if m.affiliation:
             continue
-        explicit = _of_org(doc, m, orgs)
+        explicit = _of_org(doc, m, orgs, attached)
         if explicit:
             m.affiliation = explicit
         elif party and ((m.role and roles().get(m.role.lower()) == "party") or m.kind == "party_members"):
             m.affiliation = party
 
 
-def _of_org(doc: Doc, m: ActorMention, orgs: list[ActorMention]) -> Optional[str]:
-    """"workers of the MQM", "MQM workers", "workers associated with the MQM London"."""
-    head = doc[m.head]
+def _org_attachments(doc: Doc, orgs: list[ActorMention]) -> list[tuple[int, set[int], Optional[str]]]:
+    """For each organisation: its first token, the tokens it is attached to by a preposition
+    ("workers of the MQM", "workers associated with the MQM"), its name. Computed once per doc."""
+    out = []
     for o in orgs:
-        if m.start <= o.start < m.end:
-            return o.name
         root = doc[o.head]
-        if root.head.dep_ == "prep" and root.head.head.i == head.i:
-            return o.name
-        if root.head.dep_ == "prep" and root.head.head.dep_ == "acl" and root.head.head.head.i == head.i:
-            return o.name
+        heads: set[int] = set()
+        if root.head.dep_ == "prep":
+            gov = root.head.head
+            heads.add(gov.i)
+            if gov.dep_ == "acl":
+                heads.add(gov.head.i)
+        out.append((o.start, heads, o.name))
+    return out
+
+
+def _of_org(doc: Doc, m: ActorMention, orgs: list[ActorMention],
+            attached: Optional[list[tuple[int, set[int], Optional[str]]]] = None) -> Optional[str]:
+    """"workers of the MQM", "MQM workers", "workers associated with the MQM London"."""
+    for start, heads, name in attached if attached is not None else _org_attachments(doc, orgs):
+        if m.start <= start < m.end or m.head in heads:
+            return name
     return None
 
 

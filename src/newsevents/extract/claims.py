@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -121,15 +122,27 @@ def _stronger(a: str, b: str) -> str:
     return b if PRIORITY[b] > PRIORITY[a] else a
 
 
+def _according_positions(doc: Doc) -> list[int]:
+    """Tokens "according" followed by "to" in the doc, found once per doc."""
+    found = doc.user_data.get("newsevents_according")
+    if found is None:
+        lower = doc.to_array(LOWER).tolist() if len(doc) else []
+        according, to = doc.vocab.strings["according"], doc.vocab.strings["to"]
+        found = [i for i in range(len(lower) - 1) if lower[i] == according and lower[i + 1] == to]
+        doc.user_data["newsevents_according"] = found
+    return found
+
+
 def _according_to(sent, actors) -> Optional[str]:
-    for t in sent:
-        if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to":
-            pobj = next((c for c in t.doc[t.i + 1].children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lower_ not in ("details", "reports", "report"):
-                for m in actors:
-                    if m.start <= pobj.i < m.end:
-                        return m.name or m.text
-                return " ".join(x.text for x in pobj.subtree)
+    for i in _according_positions(sent.doc):
+        if not sent.start <= i < sent.end:
+            continue
+        pobj = next((c for c in sent.doc[i + 1].children if c.dep_ == "pobj"), None)
+        if pobj is not None and pobj.lower_ not in ("details", "reports", "report"):
+            for m in actors:
+                if m.start <= pobj.i < m.end:
+                    return m.name or m.text
+            return " ".join(x.text for x in pobj.subtree)
     return None
 
 

@@ -8,6 +8,11 @@ Transparent rules over the dependency parse:
    are later mentions of the same event ("He is still missing", "the rally");
 4. each event gets the time and place attached to its trigger by syntax, else the sentence's,
    else the article's (with ``basis`` saying so); counts from quantities on its targets.
+5. the main event's type combines the trigger's with the learned classifier's (``combined_type``);
+   a report with no trigger is typed by the classifier alone;
+6. ACLED's coding rules then look at the whole report (``coding.apply_coding_rules``): a demonstration
+   by its most severe form, violence by its target and weapon, territory by who takes it. An
+   event keeps in ``rule`` which trigger or model typed it and which coding rule changed it.
 Claims and background flags are added by stage 8 (``claims``), which also orders the events.
 """
 
@@ -147,10 +152,24 @@ def is_reportable(tok: Token, d: TriggerDef) -> bool:
         return False
     if d.pos == "NOUN" and tok.dep_ == "dobj" and tok.head.lemma_ in RESPONSIBILITY_VERBS:
         return False
+    if d.pos == "NOUN" and _demanded(tok):  # "demanding the arrest of ...": wanted, not done
+        return False
     if d.pos == "VERB" and tok.dep_ in ("acl", "xcomp", "relcl") and tok.head.pos_ in ("NOUN", "ADJ") \
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return False  # "a right to protest", "time to disperse": not a report of an event
     return tok.ent_type_ not in ("ORG", "PERSON", "GPE", "DATE", "TIME")
+
+
+DEMAND_VERBS = {"demand", "seek", "urge", "want", "request", "press"}
+
+
+def _demanded(tok: Token) -> bool:
+    """A noun event that someone demands or calls for ("demanding the arrest of the killers",
+    "calling for the release of the detainees")."""
+    gov = tok.head
+    if tok.dep_ == "dobj" and gov.lemma_.lower() in DEMAND_VERBS:
+        return True
+    return tok.dep_ == "pobj" and gov.lower_ == "for" and gov.head.lemma_.lower() in ("call", "press", "appeal", "ask")
 
 
 # -- arguments -----------------------------------------------------------------------------
@@ -635,7 +654,7 @@ def _sentence_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozense
     sent = sent_of(doc[c.head])
     times = [t for t in doc._.times or [] if sent.start_char <= t.start < sent.end_char
              and t.type in ("DATE", "TIME") and t.value and t.value[:1].isdigit()]
-    fronted = [t for t in times if t.start - sent.start_char <= 4 and t.start not in taken]
+    fronted = [t for t in times if _fronted(doc, sent, t) and t.start not in taken]
     if fronted:  # "On 7 May 2022, ...": a scene-setting time covers the whole sentence
         return fronted[0]
     if len(times) != 1 or times[0].start in taken:
@@ -643,6 +662,20 @@ def _sentence_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozense
     root = _root(doc, times[0].start, times[0].end)
     verb = next((a for a in root.ancestors if a.pos_ in ("VERB", "AUX")), None) if root is not None else None
     return times[0] if verb is None or doc[c.head] in verb.subtree else None
+
+
+def _fronted(doc: Doc, sent: Span, tm) -> bool:
+    """Whether a time opens its sentence and so sets the scene for all of it: "On 7 May 2022,
+    ...", also after a short label ("Looting: On 5 June 2022, ...")."""
+    if tm.start - sent.start_char <= 4:
+        return True
+    head = sent.text[:tm.start - sent.start_char].rstrip()
+    label = head[:-1].rstrip() if head.endswith(":") else None
+    if label is None:
+        head = head[:-2].rstrip() if head.endswith(" On") or head.endswith(" on") else head
+        label = head[:-1] if head.endswith(":") else None
+    return label is not None and 0 < len(label.split()) <= 4 and not any(
+        t.pos_ in ("VERB", "AUX") for t in doc.char_span(sent.start_char, tm.start, alignment_mode="contract") or [])
 
 
 def _paragraph_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset()):
@@ -656,7 +689,7 @@ def _paragraph_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozens
         opener = sent_of(doc.char_span(t.start, t.end, alignment_mode="expand"))
         if t.type == "DATE" and t.precision == "day" and t.value and t.value[:1].isdigit() \
                 and t.start not in taken \
-                and t.start - opener.start_char <= 4:
+                and _fronted(doc, opener, t):
             best = t
     if best is None or "\n\n" in doc[doc.char_span(best.start, best.end, alignment_mode="expand").start:sent.start].text_with_ws:
         return None
@@ -733,12 +766,13 @@ def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
 
 def _harm_window(doc: Doc, c: EventCandidate, busy: set[int]) -> list[Span]:
     """Sentences that report the event's harm: each mention's sentence and the sentences after the
-    first one, in its paragraph, up to the next sentence with an event of its own."""
+    first one, in its paragraph, up to the next sentence with another event of its own."""
     sents = {sent_of(doc[i]).start: sent_of(doc[i]) for i in c.mentions}
+    own = set(sents)
     sent = sent_of(doc[c.head])
     while sent.end < len(doc):
         nxt = sent_of(doc[sent.end])
-        if nxt.start in busy or "\n\n" in doc[sent.end - 1:nxt.start + 1].text_with_ws:
+        if nxt.start in busy and nxt.start not in own or "\n\n" in doc[sent.end - 1:nxt.start + 1].text_with_ws:
             break
         sents[nxt.start] = sent = nxt
     return [sents[k] for k in sorted(sents)]
@@ -897,12 +931,15 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
     return round(score, 3)
 
 
-# Combining the rules with the learned classifier (measured in docs/benchmarks.md): the model's
-# type replaces the main event's when it is much more probable than the rule's type, and types the
-# article's lead when no trigger fired and the model is confident.
-MODEL_MARGIN = 0.5
-MODEL_ALONE = 0.5
-MODEL_KEEPS = 0.8  # triggers this reliable keep their type when they name their targets
+# Combining the rules with the learned classifier (measured in docs/benchmarks.md). The main
+# event's type is the one with the best combined score: the classifier's calibrated probability
+# of a type, plus RULE_BONUS times the trigger's reliability for the type the rules gave. A
+# classifier type that another event of the main sentence already has makes that event the main
+# one. With no trigger at all, the classifier types the article's lead when it is at least
+# MODEL_ALONE sure.
+RULE_BONUS = 0.5
+MODEL_ALONE = 0.15
+MODEL_KEEPS = 0.9  # a trigger this reliable keeps its type when it names the person it happened to
 
 
 def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:
@@ -911,30 +948,55 @@ def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:
     return " ".join(s.text for s in sents[i:i + n])
 
 
+def _model_text(doc: Doc, head: int) -> str:
+    """What the classifier reads for the event at token ``head``: the article's lead when the
+    event is told there (news gives the main event's type in its first sentences), else the
+    event's own sentence and the next."""
+    sents = sentences(doc)
+    start = sent_of(doc[head]).start
+    lead = [s.start for s in sents[:2]]
+    return _lead(doc) if start in lead else _lead(doc, start)
+
+
+def combined_type(rule_type: str, weight: float, ranked: list[tuple[str, float]]) -> tuple[str, float]:
+    """The type with the best combined score and its score (see RULE_BONUS)."""
+    probs = dict(ranked)
+    best, score = rule_type, probs.get(rule_type, 0.0) + RULE_BONUS * weight
+    for t, p in ranked:
+        if p > score:
+            best, score = t, p
+        break  # only the classifier's first choice competes with the rules'
+    return best, score
+
+
 def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandidate]) -> list[Event]:
     """The classifier's word on the main event's type, or a model-typed event for the lead."""
     if not len(doc):
         return events
-    if events:
-        main = events[0]
-        ranked = classify([_lead(doc, sent_of(doc[cands[main.id].head]).start)])[0]
-        probs = dict(ranked)
-        top, p_top = ranked[0]
-        told = {e.type for e in events[1:] if e.sentence.start == main.sentence.start}
-        c = cands[main.id]
-        named = any(t.label == "PERSON" for t in c.targets)
-        if top != main.type and top not in told and top != "OTHER" \
-                and (c.weight < MODEL_KEEPS or c.weight < 0.9 and not named) \
-                and p_top - probs.get(main.type, 0.0) >= MODEL_MARGIN:
-            c.type, c.rule = top, MODEL_RULE
-            main.type, main.rule = refine_type(c, main.fatalities), MODEL_RULE
-            main.type_names = type_names(main.type)
-            main.confidence = round(p_top, 2)
+    if not events:
+        top, p_top = classify([_lead(doc)])[0][0]
+        return [model_event(doc, top, p_top)] if p_top >= MODEL_ALONE else events
+    main = events[0]
+    c = cands[main.id]
+    ranked = classify([_model_text(doc, c.head)])[0]
+    named = any(t.label == "PERSON" for t in c.targets)
+    if c.weight >= MODEL_KEEPS and named:
         return events
-    top, p_top = classify([_lead(doc)])[0][0]
-    if p_top < MODEL_ALONE or top == "OTHER":
+    best, _ = combined_type(main.type, c.weight, ranked)
+    if best in (main.type, "OTHER"):  # the catch-all type never overrides a trigger
         return events
-    return [model_event(doc, top, p_top)]
+    told = next((e for e in events[1:] if e.type == best and e.sentence.start == main.sentence.start), None)
+    if told is not None:  # the sentence's other event is the one the classifier reads
+        return [told, *[e for e in events if e is not told]]
+    p = dict(ranked)[best]
+    c.type, c.rule = best, MODEL_RULE
+    main.type, main.rule = refine_type(c, main.fatalities), MODEL_RULE
+    main.type_names = type_names(main.type)
+    main.confidence = round(p, 2)
+    if main.type in HARMFUL and main.fatalities is None and main.injuries is None:
+        busy = {sent_of(doc[i]).start for x in cands.values() for i in x.mentions}
+        main.fatalities, main.injuries = harm_counts(doc, c, busy)
+    return events
 
 
 def model_event(doc: Doc, type_: str, p: float) -> Event:
@@ -964,8 +1026,12 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
         built.append(e)
     violent_protests(built)
     events = sorted(built, key=lambda e: (-e.salience, e.trigger.start or 0))
+    from .coding import apply_coding_rules  # it builds on this module's helpers
+
+    by_id = {e.id: c for e, c in zip(built, cands)}
     if use_model:
-        events = apply_type_model(doc, events, {e.id: c for e, c in zip(built, cands)})
+        events = apply_type_model(doc, events, by_id)
+    apply_coding_rules(doc, events, by_id)
     return events
 
 

@@ -42,6 +42,9 @@ FUZZY_MIN_SCORE = 88.0
 #: (log10 population + 1 for the place's own name: 5 ≈ 10,000 people, 7 ≈ 1 million)
 WEAK_MIN_PRIOR_HOME = 5.0
 WEAK_MIN_PRIOR = 7.0
+#: the same for a name that is part of an organisation's name or a name the model took for a
+#: person's (≈ 1,000 people), in the article's main country
+RELAXED_MIN_PRIOR = 4.0
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 
@@ -66,6 +69,8 @@ class _Mention:
     strong: bool  # the text itself says it is a place (entity label, place noun, preposition)
     fuzzy_ok: bool
     candidates: list[tuple[Candidate, float]] = field(default_factory=list)  # (place, match 0..1)
+    relaxed: bool = False  # part of a name ("Byesville" of "Byesville Fire Company"): a smaller
+    # place of the article's country is enough
     best: Optional[Candidate] = None
     score: float = 0.0
 
@@ -92,9 +97,9 @@ def _capitalised(span: Span) -> bool:
     return any(t.text[:1].isupper() for t in span) and span[0].text[:1].isupper()
 
 
-def _blocked(doc: Doc, dateline: Optional[tuple[int, int]]) -> set[int]:
+def _blocked(doc: Doc, ents: tuple[Span, ...], dateline: Optional[tuple[int, int]]) -> set[int]:
     """Token indices that cannot be part of a place: organisations and the dateline."""
-    out = {i for e in _entity_parts(doc) if e.label_ == "ORG" for i in range(e.start, e.end)}
+    out = {i for e in _entity_parts(doc, ents) if e.label_ == "ORG" for i in range(e.start, e.end)}
     if dateline:
         span = doc.char_span(dateline[0], dateline[1], alignment_mode="expand")
         if span is not None:
@@ -102,11 +107,11 @@ def _blocked(doc: Doc, dateline: Optional[tuple[int, int]]) -> set[int]:
     return out
 
 
-def _entity_parts(doc: Doc) -> list[Span]:
+def _entity_parts(doc: Doc, ents: tuple[Span, ...]) -> list[Span]:
     """The model's entities, those that run across a bracket or comma cut there ("Eibar (Basque
     Country" → "Eibar", "Basque Country"), each part keeping the entity's label."""
     out = []
-    for ent in doc.ents:
+    for ent in ents:
         cuts = [t.i for t in ent if t.text in ("(", ")", ",", "[", "]")]
         if not cuts:
             out.append(ent)
@@ -119,39 +124,98 @@ def _entity_parts(doc: Doc) -> list[Span]:
     return out
 
 
-def _entity_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]:
+def _entity_spans(doc: Doc, ents: tuple[Span, ...], blocked: set[int],
+                  relaxed: set) -> list[tuple[Span, bool, bool]]:
     """(span, strong, fuzzy_ok) for place entities, and for person/organisation names after a
-    preposition ("in Liaquatabd") or elsewhere (weak: kept only if the gazetteer is sure)."""
+    preposition ("in Liaquatabd") or elsewhere (relaxed: kept only if the gazetteer is sure)."""
     prepositions = place_words().get("preposition", set())
+    surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
     out = []
-    for ent in _entity_parts(doc):
+    for ent in _entity_parts(doc, ents):
         if ent.label_ in PLACE_LABELS and not blocked.intersection(range(ent.start, ent.end)):
             out.append((ent, True, True))
         elif ent.label_ in NAME_LABELS and ent.label_ != "ORG" or (
                 ent.label_ == "ORG" and not ent.ent_id_ and not _is_org_alias(ent.text)):
             after_prep = ent.start > 0 and doc[ent.start - 1].lower_ in prepositions
             out.append((ent, after_prep, after_prep))
+            if not after_prep and not (ent.label_ == "PERSON" and ent.text.lower() in surnames):
+                relaxed.add((ent.start, ent.end))
     return out
 
 
-def _institution_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[Span, bool, bool]]:
-    """The place that names an organisation the lexicon does not know ("Shreveport" in
-    "Shreveport Police Department", "Douglas County" in "Douglas County Board of Education"):
-    the longest leading run of the name that the gazetteer knows, followed by an institution
-    word. Organisations of the lexicon ("MQM-London") are left whole."""
-    words = place_words().get("institution", set())
+def _leading_place(span: Span, gazetteer: Gazetteer) -> Optional[tuple[Span, bool]]:
+    """The longest leading run (up to four words, "the" and a qualifier such as "Western" left
+    out) of a longer name that the gazetteer knows, and whether an institution word follows it
+    ("Shreveport" + "Police" in "Shreveport Police Department", "Pennsylvania" in "Western
+    Pennsylvania Kennel Association")."""
+    words = place_words()
+    first = 1 if span[0].lower_ == "the" else 0
+    if len(span) > first + 2 and span[first].lower_ in words.get("qualifier", set()):
+        first += 1
+    for end in range(min(len(span) - 1, first + 4), first, -1):
+        head = span[first:end]
+        if not _capitalised(head) or head[-1].text in ("-", "&") or head[-1].lower_ in ("of", "and"):
+            continue
+        if gazetteer.candidates(_clean(head.text)):
+            return head, span[end].lower_ in words.get("institution", set())
+    return None
+
+
+def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
+                       relaxed: set) -> list[tuple[Span, bool, bool]]:
+    """Places inside the name of an organisation the lexicon does not know, or inside a name the
+    model took for a person's. Strong: the leading place of the name followed by an institution
+    word ("Shreveport" in "Shreveport Police Department", "Douglas County" in "Douglas County
+    Board of Education", "Cookville" in "Cookville Fire Chief John Smith"), and the name after an
+    organisation's last "of" ("Kentucky" in "University of Kentucky"). Relaxed (added to
+    ``relaxed``): an organisation's leading place followed by another word ("Mansfield" in
+    "Mansfield Law Enforcement Center"). Organisations of the lexicon ("MQM-London") are left
+    whole."""
     out = []
-    for ent in doc.ents:
-        if ent.label_ != "ORG" or ent.ent_id_ or _is_org_alias(ent.text) or len(ent) < 2:
+    for ent in ents:
+        if ent.label_ not in ("ORG", "PERSON") or ent.ent_id_ or _is_org_alias(ent.text) or len(ent) < 2:
             continue
         if ent[0].lower_ == "the" and len(ent) < 3:
             continue
-        first = 1 if ent[0].lower_ == "the" else 0
-        for end in range(min(len(ent) - 1, first + 4), first, -1):
-            head = ent[first:end]
-            if ent[end].lower_ in words and _capitalised(head) and gazetteer.candidates(_clean(head.text)):
-                out.append((head, True, False))
-                break
+        found = _leading_place(ent, gazetteer)
+        if found is not None and (found[1] or ent.label_ == "ORG"):
+            out.append((found[0], found[1], False))
+            if not found[1]:
+                relaxed.add((found[0].start, found[0].end))
+        if ent.label_ != "ORG":
+            continue
+        ofs = [t.i for t in ent if t.lower_ == "of"]
+        if ofs and ofs[-1] + 1 < ent.end and ent.end - ofs[-1] - 1 <= 4:
+            tail = doc[ofs[-1] + 1:ent.end]
+            if tail[0].lower_ == "the" and len(tail) > 1:
+                tail = tail[1:]
+            if _capitalised(tail) and tail.start > ent.start + 1:
+                out.append((tail, True, False))
+    return out
+
+
+_PARTY_HOME = re.compile(r"\b[RDI]-([A-Z][a-z]+(?:\.? [A-Z][a-z]+){0,2})")
+_CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.])(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+                            r"\s*(?:\(\w+\)\s*)?(?:[—–:]|--?|”)\s")
+
+
+def _pattern_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]:
+    """Places shown by the layout of the text: a legislator's home town after the party letter
+    ("Sen. Tom Jensen, R-London"), and a dateline in capitals opening a story inside the text
+    ("MIDDLETOWN — The town council ...", "CLINTON, Iowa — ")."""
+    out = []
+    text = doc.text
+    for match in _PARTY_HOME.finditer(text):
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is not None and len(span):
+            out.append((span, True, False))
+    for match in _CAPS_DATELINE.finditer(text):
+        name = match.group(1)
+        if len(name.replace(".", "").strip()) < 3 or not any(c.isalpha() for c in name):
+            continue
+        span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
+        if span is not None and len(span) and not blocked.intersection(range(span.start, span.end)):
+            out.append((span, True, False))
     return out
 
 
@@ -205,15 +269,24 @@ def _noun_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
     return out
 
 
-def _propn_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
-    """Runs of proper nouns no entity covers (weak candidates)."""
+def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
+                 relaxed: set) -> list[tuple[Span, bool, bool]]:
+    """Runs of proper nouns no entity covers (weak candidates), and the leading place of a run
+    the gazetteer does not know ("Dublin" of "Dublin Recreation Services Director"; relaxed)."""
     out, i = [], 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and i not in taken:
             j = i
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in taken:
                 j += 1
-            out.append((doc[i:j + 1], False, False))
+            run = doc[i:j + 1]
+            out.append((run, False, False))
+            if len(run) > 1 and not gazetteer.candidates(_clean(run.text)):
+                found = _leading_place(run, gazetteer)
+                if found is not None:
+                    out.append((found[0], found[1], False))
+                    if not found[1]:
+                        relaxed.add((found[0].start, found[0].end))
             i = j + 1
         else:
             i += 1
@@ -237,20 +310,29 @@ def _demonym(gazetteer: Gazetteer, span: Span) -> Optional[PlaceMention]:
 def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, int]],
                 country_code: Optional[str]) -> tuple[list[_Mention], list[PlaceMention]]:
     """Every stretch of text that may name a place, and the demonyms, without overlaps."""
-    blocked = _blocked(doc, dateline)
-    spans = _institution_spans(doc, gazetteer) + _entity_spans(doc, blocked)
-    taken = blocked | {i for e in doc.ents for i in range(e.start, e.end)}
+    ents = tuple(doc.ents)  # (doc.ents walks every token each time)
+    blocked = _blocked(doc, ents, dateline)
+    relaxed: set = set()
+    spans = _pattern_spans(doc, blocked) + _institution_spans(doc, ents, gazetteer, relaxed) \
+        + _entity_spans(doc, ents, blocked, relaxed)
+    # "American" of "American Electric Power": looked at as a demonym only
+    heads = [ent[:1] for ent in ents if ent.label_ == "ORG" and len(ent) > 1 and ent[0].text[:1].isupper()]
+    demonym_only = {h.start for h in heads}
+    spans += [(h, False, False) for h in heads]
+    taken = blocked | {i for e in ents for i in range(e.start, e.end)}
     listed = _list_spans(doc)
     spans += [(span, True, False) for span, _ in listed.values()]
     spans += _noun_spans(doc, blocked)
-    spans += _propn_spans(doc, taken)
+    spans += _propn_spans(doc, taken, gazetteer, relaxed)
     mentions: list[_Mention] = []
     demonyms: list[PlaceMention] = []
     used: set[int] = set()
-    for span, strong, fuzzy_ok in sorted(spans, key=lambda s: (not s[1], s[0].start)):
+    for span, strong, fuzzy_ok in sorted(spans, key=lambda s: (not s[1], s[0].start, -len(s[0]))):
         if used.intersection(range(span.start, span.end)):
             continue
         dem = _demonym(gazetteer, span)
+        if dem is None and len(span) == 1 and span.start in demonym_only and not strong:
+            continue
         if dem is not None:
             demonyms.append(dem)
             used.update(range(span.start, span.end))
@@ -259,7 +341,8 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
         if len(key) < 2 or not key[:1].isupper():
             continue
         mention = _Mention(span.start_char, span.end_char, span.text, key, strong,
-                           fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key))
+                           fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key),
+                           relaxed=(span.start, span.end) in relaxed)
         if _listed(gazetteer, mention, listed.get(span.start)) or _lookup(gazetteer, mention, country_code) \
                 or (strong and _lookup_core(gazetteer, span, mention)):
             mentions.append(mention)
@@ -292,10 +375,17 @@ def _lookup_core(gazetteer: Gazetteer, span: Span, mention: _Mention) -> bool:
     return bool(mention.candidates)
 
 
+#: words that end the names of second-level divisions, which the news often leaves out
+_ADMIN_SUFFIXES = ("County", "Parish")
+
+
 def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]) -> bool:
     """Fill the mention's candidates: exact matches, else (where allowed) close spellings,
     searched in the article's country first and then anywhere."""
     exact = gazetteer.candidates(mention.key)
+    if not exact and len(mention.key.split()) <= 3:  # "Gwinnett", "D-Monongalia": a county
+        exact = [c for suffix in _ADMIN_SUFFIXES for c in gazetteer.candidates(f"{mention.key} {suffix}")
+                 if c.kind in ("admin2", "district")]
     if exact:
         mention.candidates = [(c, 1.0) for c in exact]
     elif mention.fuzzy_ok:
@@ -354,11 +444,76 @@ def _chains(text: str, mentions: list[_Mention]) -> list[tuple[list[_Mention], b
     return [(c, b) for c, b in chains if len(c) > 1]
 
 
+_LIST_END = re.compile(r"\s*,?\s*(?:and|or|&)\s+(?:the\s+)?[A-Z]")
+
+
+def _level(mention: _Mention) -> Optional[str]:
+    """The kind of the mention's likeliest place when that is a country or province."""
+    if not mention.candidates:
+        return None
+    kind = max(mention.candidates, key=lambda cm: cm[0].prior)[0].kind
+    return kind if kind in ("country", "admin1") else None
+
+
+def _enumeration(text: str, chain: list[_Mention]) -> bool:
+    """Whether names joined by commas are a list rather than a place and its regions: the run
+    has three names or more and goes on with "and"/"or" and another name ("Ohio, Oregon, Utah and
+    Wisconsin"), or its first two names are both countries or both provinces ("Michigan, Oregon")."""
+    if len(chain) > 2 and _LIST_END.match(text, chain[-1].end):
+        return True
+    first, second = _level(chain[0]), _level(chain[1])
+    if first is None or first != second:
+        return False
+    regions = [c for c, _ in chain[1].candidates if c.kind in _REGION_KINDS]
+    return not any(_inside(c, r) for c, _ in chain[0].candidates for r in regions)
+
+
+#: a word before ("the state of X") or after ("X state", lower case) a name, and the kinds of
+#: place it makes the name
+_DESIGNATORS = {"state": ("admin1",), "province": ("admin1",), "city": ("city", "capital"),
+                "town": ("city",), "county": ("admin2",), "district": ("admin2", "district"),
+                "country": ("country",), "republic": ("country",), "kingdom": ("country",)}
+_BEFORE = re.compile(r"\b(%s) of\s+(?:the\s+)?$" % "|".join(_DESIGNATORS), re.I)
+_AFTER = re.compile(r"(?:\s+|-)(state|province|city|county|district)\b")
+
+
+def _apply_designators(text: str, mentions: list[_Mention]) -> None:
+    """"the state of Washington", "Washington state", "the province of Ontario", "the city of
+    Mexico": only the places of that kind, when the name has one."""
+    for mention in mentions:
+        before = _BEFORE.search(text, max(0, mention.start - 30), mention.start)
+        after = _AFTER.match(text, mention.end)
+        word = before.group(1).lower() if before else after.group(1) if after else None
+        if word is None:
+            continue
+        kinds = _DESIGNATORS[word]
+        same = [cm for cm in mention.candidates if cm[0].kind in kinds]
+        if same:
+            mention.candidates = same
+            mention.strong = True
+
+
+def _same_level(chain: list[_Mention]) -> None:
+    """In a list of names most of which are countries (or provinces), each name that may be a
+    country (or province) is taken as one ("Michigan, Oregon, Washington and Wisconsin")."""
+    levels = Counter(_level(m) for m in chain)
+    level, n = levels.most_common(1)[0]
+    if level is None or n * 2 <= len(chain):
+        return
+    for mention in chain:
+        same = [cm for cm in mention.candidates if cm[0].kind == level]
+        if same:
+            mention.candidates = same
+
+
 def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
     """Narrow each name of a chain to the places inside the regions named after it, and each
     region to the ones that contain a place named before it ("Alexandria, Louisiana": the
     Louisiana town; "Seyhan, Adana": Adana province, not the city)."""
     for chain, bracketed in _chains(text, mentions):
+        if not bracketed and _enumeration(text, chain):
+            _same_level(chain)
+            continue
         original = [list(m.candidates) for m in chain]
         for i, mention in enumerate(chain):
             after = [c for cands in original[i + 1:] for c, _ in cands if c.kind in _REGION_KINDS]
@@ -392,7 +547,7 @@ def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, vote
     and provinces of the article's other places (``votes``), exact or close spelling."""
     p = cand.place
     own = normalise(mention.key)
-    score = 0.5 * cand.prior
+    score = PRIOR_WEIGHT * cand.prior
     if match < 1.0:
         score -= 1.0 + (1.0 - match) * 10
     same_country = bool(ctx.country) and p.country_code == ctx.country
@@ -414,26 +569,29 @@ def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, vote
 
 
 _LOCAL = ("city", "neighbourhood", "landmark", "admin2")
+#: weight of a candidate's prior (log10 population + kind bonus) against the context's evidence
+PRIOR_WEIGHT = 0.5
 #: (distance in km, bonus) for a candidate lying near the article's other places
 _NEARBY = ((50.0, 1.5), (150.0, 1.0), (400.0, 0.5))
 
 
-def _nearby(cand: Candidate, others: "_Points") -> float:
-    """Bonus for a town or district close to the other towns and districts the article names."""
-    p = cand.place
-    if p.lat is None or p.precision not in _LOCAL or not len(others.weights):
-        return 0.0
-    # haversine against every other point at once (this runs for each candidate of each name)
-    lat, lon = math.radians(p.lat), math.radians(p.lon)
+def _nearby(cands: list[Candidate], others: "_Points") -> np.ndarray:
+    """Bonus for each town or district of ``cands`` close to the other towns and districts the
+    article names (0 for other places), all candidates against all points at once."""
+    out = np.zeros(len(cands))
+    local = [i for i, c in enumerate(cands) if c.place.lat is not None and c.place.precision in _LOCAL]
+    if not local or not len(others.weights):
+        return out
+    lat = np.radians([cands[i].place.lat for i in local])[:, None]
+    lon = np.radians([cands[i].place.lon for i in local])[:, None]
     h = (np.sin((others.lat - lat) / 2) ** 2
-         + math.cos(lat) * np.cos(others.lat) * np.sin((others.lon - lon) / 2) ** 2)
-    d = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    best = 0.0
+         + np.cos(lat) * np.cos(others.lat) * np.sin((others.lon - lon) / 2) ** 2)
+    d = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(h)))  # candidates × points
+    best = np.zeros(len(local))
     for limit, bonus in _NEARBY:
-        near = others.weights[d <= limit]
-        if len(near):
-            best = max(best, float(near.max()) * bonus)
-    return best
+        best = np.maximum(best, np.where(d <= limit, others.weights, 0.0).max(axis=1) * bonus)
+    out[local] = best
+    return out
 
 
 @dataclass
@@ -450,20 +608,38 @@ class _Points:
         return cls(np.radians(arr[:, 0]), np.radians(arr[:, 1]), arr[:, 2])
 
 
-def _resolve(mention: _Mention, ctx: _Context) -> None:
-    """Choose the mention's place; its score is the softmax share of the chosen candidate."""
+#: score taken from a place the name is only another name of ("Vienne" for Vienna, "Mexico"
+#: for Mexico City) when a place of about that rank bears the name as its own (``ALTERNATE_SPAN``)
+ALTERNATE_PENALTY = 1.5
+ALTERNATE_SPAN = 3.0
+
+
+def _alternate_penalty(cand: Candidate, mains: float) -> float:
+    return ALTERNATE_PENALTY if not cand.main and mains >= cand.prior - ALTERNATE_SPAN else 0.0
+
+
+def _resolve(mention: _Mention, ctx: _Context, memo: dict) -> None:
+    """Choose the mention's place; its score is the softmax share of the chosen candidate.
+    ``memo`` holds the choices made in this round for a name and its candidates."""
+    ident = (mention.key, tuple(id(c) for c, _ in mention.candidates))
+    if ident in memo:
+        mention.best, mention.score = memo[ident]
+        return
+    mains = max((c.prior for c, m in mention.candidates if c.main and m >= 1.0), default=-99.0)
     votes: Counter = Counter()
     for key, counter in ctx.votes.items():
         if key != mention.key:
             votes.update(counter)
     others = _Points.of([pt for key, pts in ctx.points.items() if key != mention.key for pt in pts])
-    scored = [(_score(mention, c, m, ctx, votes) + _nearby(c, others), c, m)
-              for c, m in mention.candidates]
+    near = _nearby([c for c, _ in mention.candidates], others)
+    scored = [(_score(mention, c, m, ctx, votes) + float(bonus) - _alternate_penalty(c, mains), c, m)
+              for (c, m), bonus in zip(mention.candidates, near)]
     scored.sort(key=lambda t: -t[0])
     top = scored[0][0]
     share = 1.0 / sum(math.exp(s - top) for s, _, _ in scored)
     mention.best = scored[0][1]
     mention.score = round(share * scored[0][2], 3)
+    memo[ident] = (mention.best, mention.score)
 
 
 def _points(mentions: list[_Mention]) -> dict:
@@ -499,12 +675,14 @@ def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
     best = mention.best
     if best is None or mention.candidates[0][1] < 1.0:
         return False
-    if best.kind in ("country", "admin1"):
+    if best.kind in ("country", "admin1") or mention.relaxed and best.kind in ("admin2", "district"):
         return True
     if not best.main:
         return False
     home = ctx.country or _top_country(ctx)
-    return best.prior >= (WEAK_MIN_PRIOR_HOME if best.place.country_code == home else WEAK_MIN_PRIOR)
+    if best.place.country_code == home:
+        return best.prior >= (RELAXED_MIN_PRIOR if mention.relaxed else WEAK_MIN_PRIOR_HOME)
+    return best.prior >= WEAK_MIN_PRIOR
 
 
 def _top_country(ctx: _Context) -> Optional[str]:
@@ -558,14 +736,18 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
                    home=normalise(home.name) if home and home.name else None)
     mentions, demonyms = _candidates(doc, gazetteer, span, ctx.country)
     _apply_hierarchy(doc.text, mentions)
+    _apply_designators(doc.text, mentions)
     mentions = [m for m in mentions if m.candidates]
     ctx.names = Counter(normalise(m.key) for m in mentions)
     ctx.demonym_countries = {d.country_code for d in demonyms}
-    for _ in range(2):  # once on its own, once knowing where the article's other places are
-        for mention in mentions:
-            _resolve(mention, ctx)
-        ctx.votes, ctx.points = _votes(mentions), _points(mentions)
     strong_keys = {m.key for m in mentions if m.strong}
+    for _ in range(2):  # once on its own, once knowing where the article's other places are
+        memo: dict = {}
+        for mention in mentions:
+            _resolve(mention, ctx, memo)
+        # only names that will be reported as places say where the article is
+        kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
+        ctx.votes, ctx.points = _votes(kept), _points(kept)
     out = [_place_mention(m.text, m.start, m.end, m.best, m.score)
            for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
     out += demonyms

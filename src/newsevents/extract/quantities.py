@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Optional
 
 from spacy.language import Language
+from spacy.attrs import LIKE_NUM, LOWER
 from spacy.tokens import Doc, Token
 
 from ..knowledge import actor_terms
@@ -158,11 +159,31 @@ def _vague_at(doc: Doc, i: int) -> Optional[tuple[int, int, int, int]]:
     return i, end, lo, hi
 
 
+@lru_cache(maxsize=4)
+def _first_words(vocab) -> frozenset:
+    """Hashes (LOWER) of the words a quantity can start with: cue and vague phrases' first
+    words and number words."""
+    words = {*_phrases("cues"), *_phrases("vague"), *lexicon()["numbers"]}
+    return frozenset(vocab.strings.add(w) for w in words)
+
+
+def _starts(doc: Doc) -> list[int]:
+    """Tokens where a quantity may start, found on the doc's arrays without making a Token
+    object per position (most tokens of an article start nothing)."""
+    if not len(doc):
+        return []
+    firsts = _first_words(doc.vocab)
+    rows = doc.to_array([LOWER, LIKE_NUM]).tolist()
+    return [i for i, (lower, like_num) in enumerate(rows) if like_num or lower in firsts]
+
+
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Counts of people in the doc, sorted by position."""
     out: list[Quantity] = []
-    i = 0
-    while i < len(doc):
+    end_of_last = 0
+    for i in _starts(doc):
+        if i < end_of_last:
+            continue
         found = None
         cue_end, cue = _cue_at(doc, i)
         n = cue_end if cue else i
@@ -177,7 +198,6 @@ def find_quantities(doc: Doc) -> list[Quantity]:
                 s, e, lo, hi = vague
                 found = (s, e, lo, hi or None, doc[e - 1])
         if found is None:
-            i += 1
             continue
         start, end, lo, hi, last = found
         noun = _counted_after(doc, last, end)
@@ -185,7 +205,7 @@ def find_quantities(doc: Doc) -> list[Quantity]:
             span = doc[start:end]
             out.append(Quantity(text=span.text, start=span.start_char, end=span.end_char, min=lo,
                                 max=hi, head=noun.text, head_i=noun.i))
-        i = end
+        end_of_last = end
     return out
 
 

@@ -23,8 +23,9 @@ unless a cue word fixes the direction or the date hangs directly on a past-tense
 in a new chief in January").
 
 Reporting periods: "the quarter", "the latest period" are the quarter the article reports on
-(the last one it named that has ended); "a year earlier" next to a figure compares with it and
-does not move the reference date.
+(the latest one it named that has ended: "after a flat second quarter" in a report on the
+third does not change it); "a year earlier" next to a figure compares with it and does not
+move the reference date.
 
 Without an article date, absolute expressions still normalise and relative ones get
 ``anchored=False``: a calendar position keeps a TIMEX3 X-pattern ("December 17" →
@@ -104,6 +105,9 @@ def verb_tense(verb: Token, depth: int = 0) -> Optional[str]:
             return "past"
         if aux.tag_ in ("VBZ", "VBP"):
             return "present"
+    if auxes and depth < 2 and all(a.tag_ in ("VB", "VBG", "VBN") for a in auxes):
+        head = _verb_above(verb)  # a passive without tense of its own ("start getting beaten")
+        return verb_tense(head, depth + 1) if head is not None else None
     if verb.tag_ in ("VBD", "VBN"):
         return "past"
     if verb.tag_ in ("VBZ", "VBP"):
@@ -147,8 +151,9 @@ def _past_perfect(verb: Token) -> bool:
 
 def _cue_tense(span: Span) -> Optional[str]:
     """A word just before the expression or on the noun it modifies that places it ahead
-    ("ahead of party's January 21 rally", "the upcoming March 3 vote"), behind ("since") or
-    either way ("effective Feb. 1"): future, past, neutral or None. A cue separated from the
+    ("ahead of party's January 21 rally", "the upcoming March 3 vote"), behind ("since"),
+    either way ("effective Feb. 1") or as the verb does ("from August 6"): future, past,
+    neutral, follow_verb or None. A cue separated from the
     expression by a number or time word belongs to another expression ("expired last
     Thursday, to Nov. 6")."""
     doc = span.doc
@@ -158,8 +163,9 @@ def _cue_tense(span: Span) -> Optional[str]:
             lo = k + 1
             break
     before = " " + " ".join(t.lower_ for t in doc[lo:span.start]) + " "
-    if any(before.endswith(f" {cue} ") for cue in _cues("neutral")):
-        return "neutral"
+    for kind in ("neutral", "follow_verb"):
+        if any(before.endswith(f" {cue} ") for cue in _cues(kind)):
+            return kind
     for kind in ("future", "past"):
         if any(f" {cue} " in before for cue in _cues(kind)):
             return kind
@@ -193,20 +199,30 @@ def _governing_verb(span: Span) -> tuple[Optional[Token], bool]:
 def placement(span: Span) -> tuple[Optional[str], bool]:
     """The tense that places ``span`` in time and whether it is firm: a clause in the past
     perfect (past, whatever cue words say, but a date within three months may still lie
-    ahead: "had been set to expire Nov. 6"), else cue words (firm), else the tense of
-    the governing verb — firm when the expression hangs on a past-tense verb directly, so
-    that "in January" in "the company brought in a new chief in January" stays in the past."""
+    ahead: "had been set to expire Nov. 6"), else cue words (firm; "effective" points either
+    way, "from" leaves it to the verb, not firmly), else the tense of the
+    governing verb — firm when the expression hangs on a past-tense verb directly, so that "in
+    January" in "the company brought in a new chief in January" stays in the past. A day or
+    month hanging directly on a verb in the simple present is a schedule ("the leaders meet
+    Monday", "the season opens in April"): future, unless the verb reports speech."""
     if not span.doc.has_annotation("DEP"):
         return None, False
     verb, direct = _governing_verb(span)
     if verb is not None and _past_perfect(verb):
         return "past", False
     cue = _cue_tense(span)
-    if cue:
-        return (None, False) if cue == "neutral" else (cue, True)
+    if cue == "neutral":
+        return None, False
+    if cue in ("future", "past"):
+        return cue, True
     if verb is None:
         return None, False
     tense = verb_tense(verb)
+    if cue == "follow_verb":
+        return tense, False
+    if tense == "present" and direct and verb.lemma_.lower() not in _cues("reporting_verbs") \
+            and verb.lower_ not in _cues("same_past_form"):
+        return "future", False
     return tense, direct and tense == "past" and verb.tag_ == "VBD"
 
 
@@ -226,6 +242,9 @@ _SPLIT_AT = frozenset({"on", "to", "through", "until", "till", "and", "-", "–"
 _FORWARD = frozenset({"until", "till", "by", "before", "to", "through", "pending", "for"})
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _NUM_RAW = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a couple of|a few|few|several|some|many)"
+_CARDINAL_RAW = (r"(?:\d{1,3}(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                 r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                 r"eighty|ninety|hundred)")
 
 
 def _raw_phrase(phrase: str) -> str:
@@ -242,6 +261,16 @@ def detectors() -> tuple[re.Pattern, re.Pattern]:
     words = alternation(lex["detect"]["phrases"])
     anywhere = re.compile(
         rf"\b(?:{_NUM_RAW}[\s-]+)?(?:{units})\s+(?:ago|earlier|later)\b"
+        rf"|\b(?!one[\s-]+day\b){_CARDINAL_RAW}(?:[\s-]+{_CARDINAL_RAW})?[\s-]+(?:(?:more|additional|straight|consecutive)\s+)?"
+        rf"(?:{units})\b(?![\s-]+old\b)"
+        rf"|\b(?:fiscal[\s-]+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(?:fiscal[\s-]+)?quarters?\b"
+        rf"|\b(?:within|over|for|after|nearly|almost|barely|than)\s+an?\s+"
+        rf"(?:hour|day|week|fortnight|month|year|decade)\b(?!\s+(?:ago|earlier|later|or|and|old)\b)"
+        rf"|\b(?:the\s+)?(?:past|last|next|coming)\s+(?:\w+\s+)?(?:summers|winters|springs|autumns)\b"
+        rf"|(?:(?<=until )|(?<=by )|(?<=since )|(?<=before )|(?<=after ))then\b(?!\s+(?:current|on)\b)"
+        rf"|\bat the time\b(?!\s+(?:of|when|that)\b)|\bthis\s+(?:[a-z]+\s+)?(?:moment|juncture)\b"
+        rf"|\ban?\s+(?:(?:fairly|very|quite|relatively|rather|extremely)\s+)?(?:long|lengthy|short|brief)\s+"
+        rf"(?:while|time|period)\b"
         rf"|\b\d{{1,2}}(?::\d\d)?\s?[ap]\.?\s?m\b\.?|\b(?:noon|midnight)\b"
         rf"|\b(?:{words})\b", re.IGNORECASE)
     full_days = [w for w in lex["weekdays"] if len(w) > 4]
@@ -289,11 +318,20 @@ def _extend(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
             s -= 1
             if read_text(doc[s:end].text, ctx) is not None:
                 start = s
+    if 0 < start < end and doc[start - 1].lower_ in _COMPARED:
+        for s in range(max(0, start - 4), start - 1):  # "the corresponding period" + "last year"
+            if doc[s].lower_ not in _LEAD_DROP and not any(t.is_punct for t in doc[s:start]) \
+                    and read_text(doc[s:end].text, ctx) is not None:
+                start = s
+                break
     if start < end and end < len(doc) and doc[end].lower_ in right \
             and (_time_word(doc[end - 1]) or doc[end - 1].lower_ in right) \
             and read_text(doc[start:end + 1].text, ctx) is not None:
         end += 1
     return start, end
+
+
+_COMPARED = frozenset({"period", "quarter", "month", "half", "week", "season"})
 
 
 def _cues_list(name: str) -> frozenset[str]:
@@ -313,7 +351,7 @@ def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
     """An entity that holds two expressions ("the wee hours on Wednesday", "Jan. 1 to March 31",
     "the six months ended Oct. 1") split at the word joining them, when both halves read."""
     for k in range(start + 1, end - 1):
-        if doc[k].lower_ not in _SPLIT_AT:
+        if doc[k].lower_ not in _SPLIT_AT or _compound_hyphen(doc, k):
             continue
         left, right = _trim(doc, start, k), _trim(doc, k + 1, end)
         if left[0] >= left[1] or right[0] >= right[1]:
@@ -325,6 +363,13 @@ def _split(doc: Doc, start: int, end: int, ctx: Ctx) -> list[tuple[int, int]]:
         if a and b and _splits_here(doc[k].lower_, a, b):
             return [left, *_split(doc, right[0], right[1], ctx)]
     return [(start, end)]
+
+
+def _compound_hyphen(doc: Doc, k: int) -> bool:
+    """Whether the hyphen at ``k`` joins a unit word into one modifier ("the year-earlier third
+    quarter", "a year-ago period") rather than two expressions ("1989 - 1990")."""
+    return doc[k].text in ("-", "–") and not doc[k - 1].whitespace_ and not doc[k].whitespace_ \
+        and doc[k - 1].lower_ in grammar().units
 
 
 def _readable(doc: Doc, start: int, end: int, ctx: Ctx) -> Optional[tuple[int, int]]:
@@ -382,6 +427,7 @@ def candidate_spans(doc: Doc, ctx: Ctx, text: Optional[str] = None) -> list[tupl
             if s >= e or read_text(doc[s:e].text, ctx) is None:
                 s, e = span.start, span.end
             found.append((doc[s].idx, doc[e - 1].idx + len(doc[e - 1])))
+    found += [(span.start_char, span.end_char) for span in _reference_adjectives(doc)]
     kept: list[tuple[int, int]] = []
     for s, e in sorted(set(found), key=lambda se: (se[0] - se[1], se[0])):
         if all(e <= ks or s >= ke for ks, ke in kept):
@@ -392,6 +438,21 @@ def candidate_spans(doc: Doc, ctx: Ctx, text: Optional[str] = None) -> list[tupl
             continue  # taken in by the part of day added to the one before ("Tuesday" + "nights")
         extended.append(_with_part_of_day(doc, s, e, ctx))
     return _joined(text, extended, ctx)
+
+
+def _reference_adjectives(doc: Doc) -> list[Span]:
+    """"current" and "recent" modifying a noun ("current market conditions", "the recent
+    sale", "the then current price"): TIMEX3 marks them as PRESENT_REF / PAST_REF (the past
+    for "then current"). Not before a time unit (the whole
+    phrase is the expression: "the current quarter") nor in fixed terms ("current account")."""
+    words = _cues_list("reference_adjectives")
+    if not doc.has_annotation("DEP") or not any(w in doc.text.lower() for w in words):
+        return []
+    fixed = _cues_list("reference_adjective_terms")
+    return [doc[tok.i - 1:tok.i + 1] if tok.i and doc[tok.i - 1].lower_ == "then" else doc[tok.i:tok.i + 1]
+            for tok in doc if tok.lower_ in words and tok.dep_ == "amod" and tok.head.i > tok.i
+            and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.lower_ not in fixed and not _time_word(tok.head)
+            and doc[tok.i + 1].lower_ not in fixed]
 
 
 def _with_part_of_day(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
@@ -437,9 +498,42 @@ def _names_a_day(text: str, ctx: Ctx, clock: bool = False) -> bool:
     return False
 
 
+_FRACTION = re.compile(r"(?:^| )(?:a|one|two|three) (?:quarters?|thirds?)$")
+_NOUN_ROLES = frozenset({"pobj", "dobj", "nsubj", "nsubjpass", "attr", "appos"})
+_CONJUNCTION_SOON = frozenset({"after", "before", "afterwards", "afterward", "thereafter"})
+
+
 def _keep(span: Span, reading: Reading) -> bool:
-    """Drop words that look like time words but are not expressions here ("quarterly report")."""
-    if len(span) == 1 and reading.type == "SET" and span[0].pos_ == "ADJ":
+    """Drop words that look like time words but are not expressions here: a frequency adjective
+    ("quarterly report"), a part of day naming a kind of thing ("morning talk show"), a fraction
+    ("more than a quarter of the market"), "soon" in a conjunction ("as soon as the talks end",
+    "soon after the vote"), a greeting ("good evening"), a generic "the cars of tomorrow"."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    core = [t for t in span if t.pos_ != "DET"]
+    if len(core) == 1 and core[0].lower_ in grammar().parts and core[0].dep_ == "compound" \
+            and core[0].head.i >= span.end and core[0].head.pos_ == "NOUN" and not _time_word(core[0].head):
+        return False
+    if len(span) == 1:
+        tok = span[0]
+        if reading.type == "SET" and (tok.pos_ in ("ADJ", "NOUN") or tok.dep_ in _NOUN_ROLES and span.start
+                                      and doc[span.start - 1].pos_ in ("DET", "ADJ", "PROPN", "NOUN")):
+            return False  # "quarterly report", "a local daily" (a newspaper), "its first quarterly"
+        before_word = doc[span.start - 1].lower_ if span.start else ""
+        if tok.lower_ in grammar().parts and before_word == "good":
+            return False  # a greeting: "Good evening from Havana"
+        if tok.lower_ in ("tomorrow", "yesterday") and before_word == "of" and span.start > 1 \
+                and doc[span.start - 2].pos_ in ("NOUN", "PROPN"):
+            return False  # a kind of thing, not a day: "the leaders of tomorrow"
+        if tok.lower_ == "soon" and after is not None:
+            before = doc[span.start - 1].lower_ if span.start else ""
+            if after.lower_ in _CONJUNCTION_SOON:
+                return False
+            if before == "as" and after.lower_ == "as" and span.end + 1 < len(doc) \
+                    and doc[span.end + 1].lower_ not in ("possible", "practicable", "feasible", "practical"):
+                return False
+    if after is not None and after.lower_ == "of" and _FRACTION.search(clean(span.text)) \
+            and not any(_time_word(t) for t in doc[span.end + 1:span.end + 4]):
         return False
     return True
 
@@ -521,10 +615,34 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
         if reading.period is not None and reading.type in ("DATE", "TIME") and not reading.from_anchor_day \
                 and not reading.comparison and not _compares(span):
             ref, ref_paragraph = reading.period, paragraph
-            if reading.period.value[4:6] == "-Q" and (base.window is None or reading.period.end <= base.window[1]):
-                last_quarter = reading.period  # the quarter reported on: ended by the article date
+            if reading.period.value[4:6] == "-Q" and (base.window is None or reading.period.end <= base.window[1]) \
+                    and (last_quarter is None or reading.period.end >= last_quarter.end):
+                last_quarter = reading.period  # the quarter reported on: the latest named that has ended
     _attach_times_of_day(text, found)
+    _share_sets(text, found)
     return [_to_mention(text[s:e], s, e, r) for s, e, r in found]
+
+
+_COORDINATION = re.compile(r"\s*(?:,|and|or|, and|, or)\s*")
+
+
+def _share_sets(text: str, found: list[tuple[int, int, Reading]]) -> None:
+    """"Monday and Tuesday nights": a weekday coordinated with a weekly set takes the set's part
+    of day and is a set too (XXXX-WXX-1TNI)."""
+    for i in range(len(found) - 2, -1, -1):
+        s, e, r = found[i]
+        s2, _, r2 = found[i + 1]
+        if r2.type == "SET" and r2.value and r2.value.startswith("XXXX-WXX-") and r.type in ("DATE", "TIME") \
+                and r.precision == "day" and _COORDINATION.fullmatch(text, e, s2):
+            wd = _weekday_number(text[s:e])
+            if wd is not None:
+                part = r2.value.partition("T")[2]
+                found[i] = (s, e, Reading(f"XXXX-WXX-{wd}" + (f"T{part}" if part else ""), "unknown", type="SET"))
+
+
+def _weekday_number(text: str) -> Optional[int]:
+    """The ISO number of a bare weekday name ("Monday" → 1), else None."""
+    return grammar().weekdays.get(clean(text).removeprefix("on "))
 
 
 def time_mention_for_span(doc: Doc, start_char: int, end_char: int) -> TimeMention | None:

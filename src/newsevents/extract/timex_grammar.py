@@ -577,7 +577,8 @@ def _base(ctx: Ctx, unit: str, from_ref: bool) -> Optional[date]:
 
 
 def r_ago(m: re.Match, ctx: Ctx) -> Optional[Reading]:
-    """"two days ago", "a couple of months ago", "a year earlier", "some days ago"."""
+    """"two days ago", "a couple of months ago", "a year earlier", "some days ago"; "two weeks
+    ago" is the day that many weeks back (approximate, bounded by its week), as TimeBank values it."""
     unit = grammar().units[m["unit"]]
     singular = not m["unit"].endswith("s") or unit == "TS" and m["unit"] in ("second", "sec")
     count = parse_count(m["num"]) if m["num"] else Count(1 if singular else None, 1 if singular else 2,
@@ -587,9 +588,11 @@ def r_ago(m: re.Match, ctx: Ctx) -> Optional[Reading]:
     direction = m["dir"]
     sign = 1 if direction in ("later", "after", "hence", "from now", "on", "afterwards", "afterward",
                               "later on", "after that", "thereafter") else -1
-    # "year-earlier results" (no article, no count): compared with the period reported on,
-    # not with the date last mentioned
-    attributive = m["num"] is None and singular and not t_has_article(m.group(0))
+    # "year-earlier results", "the year-ago quarter" (no count, no indefinite article): compared
+    # with the period reported on, not with the date last mentioned
+    text = m.group(0)
+    attributive = m["num"] is None and singular and (
+        not t_has_article(text) or text.startswith("the ") and unit == "Y" and direction in ("ago", "earlier"))
     from_ref = direction not in ("ago", "back", "hence", "from now") and not attributive
     base = _base(ctx, unit, from_ref)
     if base is None:
@@ -605,8 +608,14 @@ def r_ago(m: re.Match, ctx: Ctx) -> Optional[Reading]:
         reading = _dated(shift_years(same_period, int(sign * count.n)), ctx, approx=count.approx)
         reading.tense, reading.comparison = tense, True
         return reading
-    else:
-        target = unit_period(shift(base, unit, sign * count.n), unit)
+    if unit == "W" and direction == "ago" and not count.approx and count.n == int(count.n) \
+            and ctx.day is not None:
+        # "two weeks ago" points at a day (the same weekday that many weeks back), known to the week
+        day = shift(base, unit, sign * count.n)
+        week = unit_period(day, unit)
+        return Reading(day.isoformat(), "day", approx=True, earliest=week.start, latest=week.end, tense=tense,
+                       period=day_period(day))
+    target = unit_period(shift(base, unit, sign * count.n), unit)
     reading = _dated(target, ctx, approx=count.approx)
     reading.tense = tense
     if count.approx:
@@ -622,8 +631,9 @@ def t_has_article(text: str) -> bool:
 
 def _year_shift_ref(ctx: Ctx, from_ref: bool) -> Optional[Period]:
     """The period "a year earlier" shifts: the quarter (or month, season) the paragraph, else the
-    article, is talking about; None means a plain year shift."""
-    ref = ctx.ref or ctx.last_quarter
+    article, is talking about — the article's first when the expression counts from the article
+    date ("a year ago", "year-ago results"); None means a plain year shift."""
+    ref = (ctx.ref or ctx.last_quarter) if from_ref else (ctx.last_quarter or ctx.ref)
     if ref is None:
         return None
     return ref if ref.precision in ("quarter", "month", "season") else None
@@ -678,6 +688,8 @@ def r_rel_unit(m: re.Match, ctx: Ctx) -> Optional[Reading]:
         return None
     if unit.startswith("T") or counts_from == "span" and unit in ("C", "L"):
         return _duration(duration_value(1, unit)) if direction <= 0 else None
+    if unit == "Q" and direction == 0 and ctx.last_quarter is not None and ctx.tense != "future":
+        return _dated(ctx.last_quarter, ctx)  # "this quarter's loss" in a report on the quarter just ended
     base = _base(ctx, unit, counts_from == "ref")
     if base is None:
         return _unanchored(None, UNIT_PRECISION[unit])
@@ -814,6 +826,20 @@ def r_time_of_day(m: re.Match, ctx: Ctx) -> Optional[Reading]:
                    from_anchor_day=True)
 
 
+def r_two_quarters(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"the first two quarters of 1990" is its first half (1990-H1), "the last two quarters" the second."""
+    half = "second" if m["ord"] in ("last", "final") else "first"
+    words = f"the {half} half" + (f" of {m['y']}" if m["y"] else f" of {m['yrel']} year" if m["yrel"] else "")
+    return read(words, ctx)
+
+
+def r_then(m: re.Match, ctx: Ctx) -> Optional[Reading]:
+    """"then" in "until then", "by then": the time last mentioned; not an expression without one."""
+    if ctx.ref is None:
+        return None
+    return _dated(ctx.ref, ctx)
+
+
 # Each rule: a template (<NAME> is a lexicon alternation) matched against the whole cleaned
 # expression, and its handler. Order matters: the first rule whose handler gives a reading wins.
 _RULES: tuple[tuple[str, Handler], ...] = (
@@ -836,6 +862,9 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"(?:the )?(?:(?:fiscal|calendar) )?(?:(?P<y><YEAR>)|(?P<yrel>this|next|last) (?:fiscal )?year) "
      r"(?:fiscal )?(?P<ord><ORDQ>) (?:fiscal )?(?P<unit>quarter|half)", r_quarter),
     (r"(?:the )?(?:q(?P<q>[1-4])|(?P<q2>[1-4])q)(?: (?P<y><YEAR>))?", lambda m, c: r_quarter_code(_q2(m), c)),
+    (r"(?:the )?(?P<ord>first|last|final|second) two (?:(?:fiscal|calendar) )?quarters(?: of (?:the )?(?:(?P<y><YEAR>)"
+     r"|(?P<yrel>this|next|last|the) (?:fiscal |calendar )?year))?", r_two_quarters),
+    (r"then", r_then),
     (r"(?:(?P<rel><REL>|early|late|mid) )?(?:the )?(?P<s><SEASON>)(?: (?:of )?(?P<y><YEAR>))?", r_season),
     (r"(?P<y><YEAR>) (?P<s><SEASON>)", r_season),
     (r"(?:the )?(?:past |last |every |each )?(?:\w+ )?(?P<s><SEASON>)(?P<plural>s)", r_season),
@@ -855,6 +884,7 @@ _RULES: tuple[tuple[str, Handler], ...] = (
     (r"(?:the )?(?:same|corresponding|comparable|like|year ago|year earlier) (?P<what>quarter|period|month|half|week)"
      r" (?:of |in )?(?:a year ago|a year earlier|last year|the previous year|the prior year|the year before)", r_year_ago_period),
     (r"(?:the )?(?P<y><YEAR>) (?:fiscal )?(?P<what>quarter|period|half)", r_year_ago_period),
+    (r"(?:at )?(?:this|the present) (?:[a-z]+ )?(?:moment|juncture)", lambda m, c: _ref_reading("PRESENT_REF", c)),
     (r"future (?P<unit>\w+s)", lambda m, c: _ref_reading("FUTURE_REF", c) if m["unit"] in grammar().units else None),
     (r"(?P<num><NUM>) (?:to|or) <NUM> (?P<unit><UNIT>)", lambda m, c: _approx(r_duration(m, c))),
     (r"(?:the )?(?P<num><NUM>)? ?(?P<unit><UNIT>)(?: or so)? (?P<dir>ago|earlier|before|later|after|hence|from now|back|"
@@ -903,18 +933,24 @@ def _lookup(t: str, ctx: Ctx) -> Optional[Reading]:
         return _ref_reading(g.refs[t], ctx)
     if t in g.deictic:
         offset, part = g.deictic[t]
-        if t == "overnight" and ctx.tense == "past":
-            offset = -1
-        if ctx.day is None:
+        day = ctx.day
+        if t == "overnight":  # the night before the day the paragraph is about, else before the article's
+            window = _ref_window(ctx)
+            day = window[0] if window else day
+            offset = -1 if ctx.tense == "past" or window and ctx.tense != "future" else 0
+        if day is None:
             return _unanchored(None, "day", "TIME" if part else "DATE")
-        d = ctx.day + timedelta(days=offset)
+        d = day + timedelta(days=offset)
         return Reading(d.isoformat() + (f"T{part}" if part else ""), "day", type="TIME" if part else "DATE",
                        period=day_period(d))
     if t in g.set_words:
         return _set(g.set_words[t])
-    if t in g.vague_durations:
+    if _INTENSIFIER.sub("", t) in g.vague_durations:  # "a fairly long time"
         return _duration("PXX", approx=True)
     return None
+
+
+_INTENSIFIER = re.compile(r"\b(?:fairly|very|quite|relatively|rather|extremely) ")
 
 
 def _rules(t: str, ctx: Ctx) -> Optional[Reading]:

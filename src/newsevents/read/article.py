@@ -10,14 +10,16 @@ import hashlib
 import logging
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from datetime import date as Date, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Optional
+from typing import Iterable, Optional
 
-from ..errors import BadDate, BadHeader, DataFileError, EmptyInput, EncodingProblem
-from ..schema import Article
+from ..errors import (BadDate, BadHeader, BadRecord, DataFileError, DateIgnored, EmptyInput,
+                      EncodingProblem, OtherLanguage, ReadWarning, Truncated)
+from ..schema import Article, Notice
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +62,15 @@ def parse_date(value: object) -> Optional[str]:
 
 # -- header lines ---------------------------------------------------------------------------
 
-def split_header(raw: str, origin: str) -> tuple[dict[str, str], str]:
+def split_header(raw: str, origin: str,
+                 notes: Optional[list[Notice]] = None) -> tuple[dict[str, str], str]:
     """Split ``raw`` into header metadata (date, title, url, source) and the body.
 
     Header lines (``date 2017-01-20``, ``title ...``; ``Title: ...`` with a colon) open the
     text in any order; a date line may also carry the start of the body after the date
-    (`` date 2017-01-20 KARACHI - ...``). Raises BadHeader for a date header that is not a date.
+    (`` date 2017-01-20 KARACHI - ...``). A date header that is not a date
+    (``date 2017-13-45``) raises BadHeader, or, when ``notes`` is given, is dropped with a
+    DateIgnored warning appended to ``notes``: the article is kept without a date.
     """
     meta: dict[str, str] = {}
     pos, end = 0, len(raw)
@@ -84,10 +89,21 @@ def split_header(raw: str, origin: str) -> tuple[dict[str, str], str]:
             meta[key] = value
             pos = eol + 1
             continue
-        taken = _header_date(value, bool(m["colon"]), origin)
+        try:
+            taken = _header_date(value, bool(m["colon"]), origin)
+        except BadHeader as exc:
+            if notes is None:
+                raise
+            notes.append(_notice(DateIgnored(
+                f"{origin}: the date header '{exc.kwargs['token']}' is not a calendar date "
+                "(YYYY-MM-DD or YYYY-MM); the article is kept without a date. Correct the "
+                "header (e.g. 'date 2017-01-20') and read it again to date its events.")))
+            taken = (None, exc.kwargs["body_at"])
         if taken is None:
             break
-        meta["date"], rest = taken
+        date_value, rest = taken
+        if date_value is not None:
+            meta["date"] = date_value
         if rest:
             return meta, raw[pos + m.start("value") + rest:]
         pos = eol + 1
@@ -105,10 +121,11 @@ def _header_date(value: str, colon: bool, origin: str) -> Optional[tuple[str, in
             return None
         token, rest = shape.group(), value[shape.end():]
     parsed = parse_date(token)
+    body_at = len(value) - len(rest.lstrip()) if rest.strip() else 0
     if parsed is None:
         raise BadHeader(f"{origin}: the date header '{token}' is not a calendar date written "
-                        "YYYY-MM-DD or YYYY-MM; correct it (e.g. 'date 2017-01-20').")
-    body_at = len(value) - len(rest.lstrip()) if rest.strip() else 0
+                        "YYYY-MM-DD or YYYY-MM; correct it (e.g. 'date 2017-01-20').",
+                        token=token, body_at=body_at)
     return parsed, body_at
 
 
@@ -161,8 +178,8 @@ def find_dateline(body: str) -> Optional[Dateline]:
     in older wire copy. A place written in mixed case needs a region, date or agency after it
     ("Lahore, July 10:"); a place alone must be written in capitals and have 4 letters or more.
     """
-    m = _dateline_pattern().match(body)
-    if m is None:
+    m = _dateline_pattern().match(body[:400])
+    if m is None or len(m["place"]) > 100 or len(m["region"] or "") > 100:
         return None
     not_places = _dateline_terms()[0]
     words = m["place"].split() + (m["region"] or "").split()
@@ -203,37 +220,126 @@ def _capitalise_run(m: re.Match[str]) -> str:
 
 def article_from_text(raw: str, origin: str, *, id: Optional[str] = None,
                       date: Optional[str] = None, title: Optional[str] = None,
-                      url: Optional[str] = None, source: Optional[str] = None) -> Article:
+                      url: Optional[str] = None, source: Optional[str] = None,
+                      warnings: Iterable[Notice] = (),
+                      max_chars: Optional[int] = None) -> Article:
     """The Article for one news report given as text, possibly opening with header lines.
 
     Keyword values, when given, override header values; an agency named in the dateline
     ("(Reuters)") is the source when none is given. The id is ``id`` or the first 16 hex
-    digits of the sha256 of the body. Raises EmptyInput for a text without a body, BadHeader
-    for a bad date header, BadDate for a bad ``date`` argument, EncodingProblem for text that
-    cannot be written as UTF-8.
+    digits of the sha256 of the body. Raises EmptyInput for a text without a body, BadDate for
+    a bad ``date`` argument, EncodingProblem for text that cannot be written as UTF-8.
+
+    Repairs are kept in ``Article.warnings`` (with ``warnings`` given by the reader) and
+    logged: a date header that is not a date is dropped (W103), a body longer than
+    ``max_chars`` (default: the ``max_article_chars`` setting) is cut (W102), a body in
+    another language than English is flagged (W104) and its language recorded. Control
+    characters other than tab and line feed become spaces, so offsets are kept.
     """
     if date and parse_date(date) is None:
         raise BadDate(date)
+    notes = list(warnings)
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    meta, body = split_header(text, origin)
+    text = _CONTROL.sub(" ", text)
+    meta, body = split_header(text, origin, notes)
     body = body.strip()
     if not body:
         raise EmptyInput(origin)
+    body = _within_limit(body, origin, max_chars, notes)
     try:
         digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     except UnicodeEncodeError as exc:
         raise EncodingProblem(f"{origin} (unpaired surrogate at character {exc.start})") from exc
     given = {"date": parse_date(date) if date else None, "title": title, "url": url,
              "source": source}
-    fields = {key: (value.strip() if isinstance(value, str) else "") or meta.get(key) or None
+    fields = {key: _field(value, key) or _field(meta.get(key), key) or None
               for key, value in given.items()}
+    id = _field(id, "id")
+    if id and len(id) > MAX_ID_CHARS:
+        raise BadRecord(f"{origin}: the id '{id[:40]}...' is {len(id)} characters long; give "
+                        f"an id of at most {MAX_ID_CHARS} characters.")
     line = find_dateline(body)
     if line is not None and fields["source"] is None:
         fields["source"] = line.agency
+    language = detect_language(body)
+    if language is not None and language != "en":
+        notes.append(_notice(OtherLanguage(origin, language=language)))
     article = Article(id=id or digest[:16], text=body, origin=origin, content_hash=digest,
                       dateline=line.place if line else None,
                       dateline_text=line.text if line else None,
-                      dateline_span=(line.start, line.end) if line else None, **fields)
+                      dateline_span=(line.start, line.end) if line else None,
+                      language=language, warnings=notes, **fields)
     log.debug("read %s: id=%s date=%s dateline=%s", origin, article.id, article.date,
               article.dateline)
     return article
+
+
+MAX_ID_CHARS = 190  # the store keeps 200, with room for a suffix telling equal ids apart
+_FIELD_CHARS = {"source": 200, "date": 10}  # longest value kept of a metadata field
+
+
+def _field(value: object, key: str) -> str:
+    """A metadata value (id, title, url, source) made safe to show and store: control,
+    surrogate and format characters removed, white space collapsed, cut to its column size."""
+    if not isinstance(value, str):
+        return ""
+    clean = " ".join("".join(ch for ch in value if unicodedata.category(ch) not in
+                             ("Cc", "Cs", "Cf") or ch in "\t\n").split())
+    limit = _FIELD_CHARS.get(key)
+    return clean[:limit] if limit else clean
+
+
+# control characters other than tab and line feed (C0, DEL, C1): never text, and unsafe on a
+# terminal; each becomes a space so that offsets into the body do not move
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LANGUAGE_SAMPLE = 3000  # characters of the body looked at to tell its language
+_LANGUAGE_MIN_LETTERS = 80  # shorter texts are not judged
+_LANGUAGE_CONFIDENCE = 0.9
+
+
+def _notice(warning: ReadWarning) -> Notice:
+    """A read warning as kept on the article, logged once at WARNING level."""
+    log.warning("%s", warning)
+    return Notice(code=warning.code, message=str(warning))
+
+
+def _within_limit(body: str, origin: str, max_chars: Optional[int], notes: list[Notice]) -> str:
+    """``body`` cut at the last paragraph, line or sentence break (else space) before
+    ``max_chars``, with a Truncated warning; unchanged when short enough."""
+    if max_chars is None:
+        from ..settings import default_settings
+        max_chars = default_settings().max_article_chars
+    if len(body) <= max_chars:
+        return body
+    head = body[:max_chars]
+    floor = max_chars // 2  # never cut away more than half of what is allowed
+    for mark in ("\n\n", "\n", ". ", " "):
+        at = head.rfind(mark)
+        if at >= floor:
+            head = head[:at + (1 if mark == ". " else 0)]
+            break
+    head = head.rstrip()
+    notes.append(_notice(Truncated(origin, limit=max_chars, kept=len(head))))
+    return head
+
+
+@lru_cache(maxsize=1)
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier  # ships its model
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> Optional[str]:
+    """The ISO 639-1 code of the language of ``text`` (py3langid, offline), or None when the
+    text is too short or the guess is not confident."""
+    sample = text[:_LANGUAGE_SAMPLE]
+    if sum(ch.isalpha() for ch in sample) < _LANGUAGE_MIN_LETTERS:
+        return None
+    try:
+        language, probability = _language_identifier().classify(sample)
+    except (ValueError, IndexError, UnicodeError):  # pragma: no cover - defensive
+        log.debug("language detection failed", exc_info=True)
+        return None
+    if probability < _LANGUAGE_CONFIDENCE or len(language) != 2:
+        return None
+    return language

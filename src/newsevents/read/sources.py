@@ -14,12 +14,12 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
-from ..errors import (BadRecord, BinaryInput, EmptyInput, EncodingProblem, NewsEventsError,
-                      NotFound, TooLarge, Unreadable)
-from ..schema import Article, ReadProblem
-from .article import article_from_text, parse_date
+from ..errors import (BadRecord, BinaryInput, DateIgnored, EmptyInput, EncodingFallback,
+                      EncodingProblem, NewsEventsError, NotFound, TooLarge, Unreadable)
+from ..schema import Article, Notice, ReadProblem
+from .article import _notice, article_from_text, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +115,13 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
     elif kind in ("csv", "tsv"):
         yield from _csv_file(path, "\t" if kind == "tsv" else ",", max_bytes)
     elif kind == "json":
-        text = decode(_file_bytes(path, None), origin)
-        yield from _json_records(text, origin, max_bytes)
+        notes: list[Notice] = []
+        text = decode(_file_bytes(path, None), origin, notes)
+        yield from _json_records(text, origin, max_bytes, notes)
     else:
-        text = decode(_file_bytes(path, max_bytes), origin)
-        yield from _from_text(text, origin, kind, path.stem, max_bytes)
+        notes = []
+        text = decode(_file_bytes(path, max_bytes), origin, notes)
+        yield from _from_text(text, origin, kind, path.stem, max_bytes, notes)
 
 
 def _read_stdin(max_bytes: int) -> Iterator[Item]:
@@ -128,27 +130,29 @@ def _read_stdin(max_bytes: int) -> Iterator[Item]:
     if stream is None:
         raise EmptyInput("stdin")
     data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
+    notes: list[Notice] = []
     text = decode(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data,
-                  "stdin")
+                  "stdin", notes)
     if _sniff(text) != "jsonl" and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise TooLarge("stdin", limit=max_bytes)
-    yield from _from_text(text, "stdin", "sniff", None, max_bytes)
+    yield from _from_text(text, "stdin", "sniff", None, max_bytes, notes)
 
 
 def _from_text(text: str, origin: str, kind: str, id: Optional[str],
-               max_bytes: int) -> Iterator[Item]:
-    """The articles in decoded ``text``: one text or HTML article, or JSONL records."""
+               max_bytes: int, notes: Sequence[Notice] = ()) -> Iterator[Item]:
+    """The articles in decoded ``text``: one text or HTML article, or JSONL records;
+    ``notes`` (how the text was decoded) go with each of them."""
     if kind == "sniff":
         kind = _sniff(text)
     elif kind == "text" and _looks_like_html(text):
         kind = "html"
     if kind == "jsonl":
-        yield from _jsonl_records(text.splitlines(), origin, max_bytes)
+        yield from _jsonl_records(text.splitlines(), origin, max_bytes, notes)
     elif kind == "html":
         from .html import article_from_html
-        yield article_from_html(text, origin, id=id)
+        yield article_from_html(text, origin, id=id, warnings=notes)
     else:
-        yield article_from_text(text, origin, id=id)
+        yield article_from_text(text, origin, id=id, warnings=notes)
 
 
 # -- bytes and text -------------------------------------------------------------------------
@@ -185,9 +189,12 @@ def _check_not_binary(head: bytes, origin: str) -> None:
         raise BinaryInput(origin)
 
 
-def decode(data: bytes, origin: str) -> str:
+def decode(data: bytes, origin: str, notes: Optional[list[Notice]] = None) -> str:
     """``data`` as text: UTF-8 (a byte order mark is dropped) or UTF-16/32 with a byte order
-    mark. Raises EmptyInput, BinaryInput or EncodingProblem."""
+    mark. Bytes that are not UTF-8 (a Windows-1252 or Latin-1 file, or one mixing encodings)
+    are read as Windows-1252, each on its own (Latin-1 for the five bytes Windows-1252 leaves
+    undefined), with an EncodingFallback warning appended to ``notes``. Raises EmptyInput,
+    BinaryInput, or EncodingProblem for a UTF-16/32 text with invalid bytes."""
     if not data.strip():
         raise EmptyInput(origin)
     for bom, codec in _BOMS:
@@ -200,16 +207,39 @@ def decode(data: bytes, origin: str) -> str:
     else:
         if b"\x00" in data:
             raise BinaryInput(origin)
-        try:
-            text = data.decode("utf-8").lstrip("\ufeff")
-        except UnicodeDecodeError as exc:
-            raise EncodingProblem(
-                f"{origin} (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
+        text = _utf8_or_fallback(data, origin, notes).lstrip("\ufeff")
     if _control_share(text) > 0.05:
         raise BinaryInput(origin)
     if not text.strip():
         raise EmptyInput(origin)
     return text
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the bytes that are not UTF-8 read as Windows-1252, one by one."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(_CP1252[b] for b in bad), exc.end
+
+
+_CP1252 = [bytes([b]).decode("cp1252", errors="strict") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+           else chr(b) for b in range(256)]
+_FALLBACK = "newsevents-cp1252"
+codecs.register_error(_FALLBACK, _cp1252_fallback)
+
+
+def _utf8_or_fallback(data: bytes, origin: str, notes: Optional[list[Notice]]) -> str:
+    """``data`` decoded as UTF-8, falling back byte by byte to Windows-1252 with a warning."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    notice = _notice(EncodingFallback(f"{origin} (first at byte offset {first}: "
+                                      f"0x{data[first]:02x})"))
+    if notes is not None:
+        notes.append(notice)
+    return data.decode("utf-8", errors=_FALLBACK)
 
 
 def _control_share(text: str) -> float:
@@ -247,9 +277,11 @@ def _json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def record_article(record: object, where: str, max_bytes: int) -> Article:
+def record_article(record: object, where: str, max_bytes: int,
+                   warnings: Sequence[Notice] = ()) -> Article:
     """The article of one JSONL/CSV record: ``text`` plus optional id, date, title, url,
-    source (strings or null; other fields are ignored). Raises BadRecord for a wrong field."""
+    source (strings or null; other fields are ignored). Raises BadRecord for a wrong field;
+    a ``date`` that is not a calendar date is dropped with a DateIgnored warning."""
     if not isinstance(record, dict):
         raise BadRecord(f"{where}: expected an object with a 'text' field, found "
                         f"{_json_type(record)}.")
@@ -259,6 +291,7 @@ def record_article(record: object, where: str, max_bytes: int) -> Article:
     if not isinstance(text, str):
         raise BadRecord(f"{where}: 'text' must be a string, found {_json_type(text)}.")
     fields: dict[str, str] = {}
+    notes = list(warnings)
     for key in _FIELDS:
         value = record.get(key)
         if key == "id" and isinstance(value, int) and not isinstance(value, bool):
@@ -269,12 +302,14 @@ def record_article(record: object, where: str, max_bytes: int) -> Article:
             raise BadRecord(f"{where}: '{key}' must be a string or null, "
                             f"found {_json_type(value)}.")
         if key == "date" and parse_date(value) is None:
-            raise BadRecord(f"{where}: 'date' is '{value}', not a calendar date; write it as "
-                            "YYYY-MM-DD or YYYY-MM, or leave it null.")
+            notes.append(_notice(DateIgnored(
+                f"{where}: 'date' is '{value[:40]}', not a calendar date; the article is kept "
+                "without a date. Write it as YYYY-MM-DD or YYYY-MM, or leave it null.")))
+            continue
         fields[key] = value
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise TooLarge(where, limit=max_bytes)
-    return article_from_text(text, where, **fields)
+    return article_from_text(text, where, warnings=notes, **fields)
 
 
 def _jsonl_file(path: Path, max_bytes: int) -> Iterator[Item]:
@@ -288,29 +323,29 @@ def _jsonl_file(path: Path, max_bytes: int) -> Iterator[Item]:
 
 
 def _jsonl_records(lines: Iterable[Union[str, bytes]], origin: str,
-                   max_bytes: int) -> Iterator[Item]:
+                   max_bytes: int, notes: Sequence[Notice] = ()) -> Iterator[Item]:
     """One article per JSON line; a bad line is a ReadProblem naming ``origin:line``."""
     empty = True
     for number, line in enumerate(lines, 1):
         where = f"{origin}:{number}"
+        line_notes = list(notes)
         try:
             if isinstance(line, bytes):
-                line = _decode_line(line, where)
+                if len(line) > max_bytes * 2 + 1024:  # far beyond any article once escaped
+                    raise TooLarge(where, limit=max_bytes)
+                line = _decode_line(line, where, line_notes)
             if not line.strip():
                 continue
             empty = False
-            yield record_article(_json_value(line, where), where, max_bytes)
+            yield record_article(_json_value(line, where), where, max_bytes, line_notes)
         except NewsEventsError as exc:
             yield _problem(where, exc)
     if empty:
         yield _problem(origin, EmptyInput(origin))
 
 
-def _decode_line(line: bytes, where: str) -> str:
-    try:
-        return line.decode("utf-8").lstrip("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise EncodingProblem(f"{where} (byte 0x{line[exc.start]:02x})") from exc
+def _decode_line(line: bytes, where: str, notes: list[Notice]) -> str:
+    return _utf8_or_fallback(line, where, notes).lstrip("\ufeff")
 
 
 def _json_value(text: str, where: str) -> object:
@@ -322,7 +357,8 @@ def _json_value(text: str, where: str) -> object:
         raise BadRecord(f"{where}: not valid JSON ({exc}).") from exc
 
 
-def _json_records(text: str, origin: str, max_bytes: int) -> Iterator[Item]:
+def _json_records(text: str, origin: str, max_bytes: int,
+                  notes: Sequence[Notice] = ()) -> Iterator[Item]:
     """A .json file: one article object or an array of them (``origin:N`` is the N-th)."""
     value = _json_value(text, origin)
     records = value if isinstance(value, list) else [value]
@@ -331,7 +367,7 @@ def _json_records(text: str, origin: str, max_bytes: int) -> Iterator[Item]:
     for number, record in enumerate(records, 1):
         where = f"{origin}:{number}" if isinstance(value, list) else origin
         try:
-            yield record_article(record, where, max_bytes)
+            yield record_article(record, where, max_bytes, notes)
         except NewsEventsError as exc:
             yield _problem(where, exc)
 
@@ -340,18 +376,33 @@ def _csv_file(path: Path, delimiter: str, max_bytes: int) -> Iterator[Item]:
     with _open(path) as raw:
         try:
             _check_not_binary(raw.peek(_HEAD)[:_HEAD], str(path))
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            yield from _csv_records(text, str(path), delimiter, max_bytes)
-        except UnicodeDecodeError as exc:
-            raise EncodingProblem(f"{path} (byte 0x{exc.object[exc.start]:02x})") from exc
+            fallbacks: list[int] = []  # lines that were not UTF-8
+            yield from _csv_records(_csv_lines(raw, str(path), fallbacks), str(path), delimiter,
+                                    max_bytes, fallbacks)
         except OSError as exc:
             raise Unreadable(str(path), reason=exc.strerror or str(exc)) from exc
 
 
+def _csv_lines(raw: io.BufferedReader, origin: str, fallbacks: list[int]) -> Iterator[str]:
+    """The lines of a CSV file as text, line ends kept; the numbers of the lines that are not
+    UTF-8 (read as Windows-1252) are appended to ``fallbacks``."""
+    for number, line in enumerate(raw, 1):
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8):]
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError:
+            fallbacks.append(number)
+            yield line.decode("utf-8", errors=_FALLBACK)
+
+
 def _csv_records(lines: Iterable[str], origin: str, delimiter: str,
-                 max_bytes: int) -> Iterator[Item]:
+                 max_bytes: int, fallbacks: Sequence[int] = ()) -> Iterator[Item]:
     """One article per row under a header row naming a ``text`` column; a broken row is a
-    ReadProblem naming ``origin:line``, a missing ``text`` column one problem for the file."""
+    ReadProblem naming ``origin:line``, a missing ``text`` column one problem for the file.
+    A row on a line listed in ``fallbacks`` (not UTF-8) carries an EncodingFallback warning."""
+    # a field may be as long as the longest article (the csv module stops at 128 KiB)
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes + 1))
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
@@ -373,16 +424,23 @@ def _csv_records(lines: Iterable[str], origin: str, delimiter: str,
             return
         except csv.Error as exc:
             rows += 1
-            yield _problem(where, BadRecord(f"{where}: broken CSV row ({exc}); check the "
-                                            "quotes around this field."))
+            if "field limit" in str(exc):  # a field longer than any article may be
+                yield _problem(where, TooLarge(where, limit=max_bytes))
+            else:
+                yield _problem(where, BadRecord(f"{where}: broken CSV row ({exc}); check the "
+                                                "quotes around this field."))
             continue
         if not any(cell.strip() for cell in row):
             continue
         rows += 1
+        first = int(where.rsplit(":", 1)[1])
+        notes = []
+        if any(first <= n <= reader.line_num for n in fallbacks):
+            notes.append(_notice(EncodingFallback(f"{where} (a line of this row)")))
         try:
             if len(row) != len(header):
                 raise BadRecord(f"{where}: {len(row)} fields where the header row has "
                                 f"{len(header)}; check the quoting of this row.")
-            yield record_article(dict(zip(header, row)), where, max_bytes)
+            yield record_article(dict(zip(header, row)), where, max_bytes, notes)
         except NewsEventsError as exc:
             yield _problem(where, exc)

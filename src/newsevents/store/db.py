@@ -117,6 +117,7 @@ def upgrade(store: Store) -> str:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     try:
         with store.engine.begin() as conn:
+            _migration_lock(conn)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except (OperationalError, ProgrammingError) as exc:
@@ -128,6 +129,18 @@ def upgrade(store: Store) -> str:
     revision = current_revision(store)
     log.debug("store %s at schema revision %s", _safe(str(store.engine.url)), revision)
     return revision or ""
+
+
+_MIGRATION_LOCK = 0x6E657773  # PostgreSQL advisory lock key ("news")
+
+
+def _migration_lock(conn) -> None:
+    """Make concurrent openings of one store migrate one after the other (two ``ingest``
+    processes starting on a new store): the second waits, then finds the schema up to date."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock, waiting busy_timeout for it
 
 
 def current_revision(store: Store) -> Optional[str]:

@@ -11,6 +11,7 @@ group: a function ``(store, out_path, event_filter, redact_people) -> int``.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -297,10 +298,14 @@ def exporters() -> dict[str, Callable[..., int]]:
 
 def export(store: Store, fmt: str, out: Path, f: Optional[EventFilter] = None,
            redact_people: bool = False) -> int:
-    """Export stored events in format ``fmt`` to file ``out``; returns the number of records."""
+    """Export stored events in format ``fmt`` to file ``out``; returns the number of records.
+
+    Exports show reviewed values and leave out the events a reviewer rejected."""
     available = exporters()
     if fmt not in available:
         raise BadOption(f"Unknown export format '{fmt}': use one of {', '.join(sorted(available))}.")
+    # reviewed values are in the rows themselves; rejected events are left out
+    f = dataclasses.replace(f or EventFilter(), exclude_rejected=True)
     out = Path(out)
     if out.parent and not out.parent.exists():
         raise ExportError(f"Cannot write {out}: the directory {out.parent} does not exist.")

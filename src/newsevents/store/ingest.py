@@ -7,16 +7,20 @@ run that is killed loses nothing it committed and the next run skips what is alr
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import random
+import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Optional
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import String, event, select
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..errors import StoreWriteError
+from ..errors import StoreFull, StoreWriteError
 from ..schema import Article, ArticleResult, ReadProblem
 from ..settings import Settings
 from . import link as linking
@@ -117,36 +121,115 @@ def store_all(store: Store, results: Iterable[ArticleResult], report: IngestRepo
 
 def is_stored(store: Store, digest: str) -> bool:
     """Whether an article with this content hash is in the store."""
-    with store.session() as s:
-        return s.scalar(select(StoredArticle.pk).where(StoredArticle.content_hash == digest)) is not None
+    try:
+        with store.session() as s:
+            return s.scalar(select(StoredArticle.pk).where(
+                StoredArticle.content_hash == digest)) is not None
+    except SQLAlchemyError as exc:
+        raise _write_error(digest[:16], exc) from exc
+
+
+RETRIES = 5  # attempts at one article when another writer holds a lock or won a race
 
 
 def store_result(store: Store, result: ArticleResult, *, replace: bool = False,
                  link: bool = True) -> str:
     """Store one extraction result in its own transaction; returns what was done.
 
-    ``replace`` re-stores an article already there (after a new extractor version).
+    ``replace`` re-stores an article already there (after a new extractor version). A database
+    error rolls the article's transaction back and raises StoreWriteError (E503), or StoreFull
+    (E505) when the disk is full. A lock held by another writer, a deadlock, or a unique row
+    (article id, place) inserted by a concurrent run at the same moment is retried.
     """
     digest = content_hash(result.article)
-    try:
-        with store.session() as s:
-            existing = s.scalar(select(StoredArticle).where(StoredArticle.content_hash == digest))
-            if existing is not None and not replace:
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return _store_once(store, result, digest, replace=replace, link=link)
+        except IntegrityError as exc:
+            # the same text committed by a concurrent run between our check and our insert,
+            # or another text taking the same id or a new place: look again, then retry
+            if not replace and is_stored(store, digest):
+                log.info("article %s stored concurrently; skipped", result.article.id)
                 return ALREADY
-            outcome = STORED
-            if existing is not None:
-                _remove_article(s, existing)
-                outcome = REEXTRACTED
-            article = _insert(s, result, digest)
-            if link:
-                linking.link_article(s, article)
-            return outcome
-    except IntegrityError:
-        # the same text was committed by a concurrent run between our check and our insert
-        log.info("article %s stored concurrently; skipped", result.article.id)
-        return ALREADY
-    except SQLAlchemyError as exc:
-        raise StoreWriteError(result.article.id, reason=str(getattr(exc, "orig", exc))) from exc
+            if attempt == RETRIES:
+                raise _write_error(result.article.id, exc) from exc
+        except (OperationalError, DBAPIError) as exc:
+            if not _transient(exc) or attempt == RETRIES:
+                raise _write_error(result.article.id, exc) from exc
+        except SQLAlchemyError as exc:
+            raise _write_error(result.article.id, exc) from exc
+        except OSError as exc:  # the journal or WAL file could not be written
+            raise _write_error(result.article.id, exc) from exc
+        log.info("article %s: concurrent write, attempt %d again", result.article.id, attempt)
+        time.sleep(0.05 * attempt + random.random() * 0.1)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _fit_strings(session: Session, _context, _instances) -> None:
+    """Cut text longer than its column (a 300-letter "name" in a hostile article) before it is
+    written: PostgreSQL would refuse the whole article, SQLite would keep it whole."""
+    for obj in list(session.new) + list(session.dirty):
+        mapper = sa_inspect(obj).mapper
+        for column in mapper.columns:
+            length = getattr(column.type, "length", None)
+            if not length or not isinstance(column.type, String):
+                continue
+            key = mapper.get_property_by_column(column).key
+            value = getattr(obj, key, None)
+            if isinstance(value, str) and len(value) > length:
+                setattr(obj, key, value[:length])
+
+
+def _store_once(store: Store, result: ArticleResult, digest: str, *, replace: bool,
+                link: bool) -> str:
+    if not event.contains(store.sessions, "before_flush", _fit_strings):
+        event.listen(store.sessions, "before_flush", _fit_strings)
+    with store.session() as s:
+        existing = s.scalar(select(StoredArticle).where(StoredArticle.content_hash == digest))
+        if existing is not None and not replace:
+            return ALREADY
+        outcome = STORED
+        if existing is not None:
+            _remove_article(s, existing)
+            outcome = REEXTRACTED
+        article = _insert(s, result, digest)
+        if link:
+            linking.link_article(s, article)
+        return outcome
+
+
+def _transient(exc: BaseException) -> bool:
+    """A lock or deadlock another writer caused: worth trying again."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in ("40001", "40P01", "55P03"):  # serialization failure, deadlock, lock timeout
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
+
+
+def _disk_full(exc: BaseException) -> bool:
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, OSError) and orig.errno == errno.ENOSPC:
+        return True
+    if getattr(orig, "sqlite_errorcode", None) == 13:  # SQLITE_FULL
+        return True
+    if (getattr(orig, "sqlstate", None) or "") == "53100":  # PostgreSQL disk_full
+        return True
+    message = str(orig).lower()
+    return "database or disk is full" in message or "no space left on device" in message
+
+
+def _write_error(article_id: str, exc: BaseException) -> StoreWriteError:
+    """The coded error for a failed write (the transaction is already rolled back)."""
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = reason[0] if reason else type(exc).__name__
+    log.debug("writing article %s failed", article_id, exc_info=exc)
+    if _disk_full(exc):
+        return StoreFull(article_id, reason=reason)
+    return StoreWriteError(article_id, reason=reason + ". The article's transaction was rolled "
+                           "back and earlier articles are kept; fix the cause and run the same "
+                           "command again to resume")
 
 
 def _unique_id(s: Session, wanted: str, digest: str) -> str:

@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 
 FUZZY_NAME = 88.0  # rapidfuzz ratio of two name keys that may be one person
 NEAR_KM = 2.0  # two places this close are one place when comparing sources
-REPORTED_DATE = ("text", "sentence", "paragraph")
-REPORTED_PLACE = ("text", "actor")
+REPORTED_DATE = ("text", "sentence", "paragraph", "review")
+REPORTED_PLACE = ("text", "actor", "review")
 PRECISION_RANK = {"day": 6, "week": 5, "month": 4, "quarter": 3, "season": 3, "year": 2,
                   "decade": 1, "unknown": 0}
 
@@ -397,8 +397,10 @@ def link_article(s: Session, article: StoredArticle) -> None:
 # -- clusters: canonical record and contradictions -------------------------------------------
 
 def _canonical_rank(e: StoredEvent) -> tuple:
-    """Higher is a better record of the happening: asserted, dated and placed from the text."""
-    return (not e.background, e.date_basis in REPORTED_DATE,
+    """Higher is a better record of the happening: not rejected by a reviewer, checked by one,
+    asserted, dated and placed from the text."""
+    return (e.review_status != "rejected", e.review_status in ("accepted", "edited"),
+            not e.background, e.date_basis in REPORTED_DATE,
             PRECISION_RANK.get(e.date_precision or "unknown", 0),
             e.location_basis in REPORTED_PLACE, e.claim_status == "asserted", e.confidence, -e.pk)
 

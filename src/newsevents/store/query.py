@@ -42,6 +42,11 @@ class EventFilter:
     text: Optional[str] = None  # full-text search over the articles' title and text
     article: Optional[str] = None  # one article's id
     limit: Optional[int] = None
+    review_status: Optional[Sequence[str]] = None  # unreviewed, accepted, rejected, edited; any of
+    exclude_rejected: bool = False  # leave out events a reviewer rejected (exports do)
+
+
+REVIEW_STATUSES = ("unreviewed", "accepted", "rejected", "edited")
 
 
 @dataclass
@@ -137,6 +142,13 @@ def event_select(session: Session, f: EventFilter) -> Select:
         q = q.where(StoredEvent.article_pk.in_(matching_articles(session, f.text)))
     if f.article:
         q = q.where(StoredEvent.article_pk.in_(select(StoredArticle.pk).where(StoredArticle.id == f.article)))
+    if f.review_status:
+        bad = [r for r in f.review_status if r not in REVIEW_STATUSES]
+        if bad:
+            raise BadOption(f"review status {bad[0]!r}: use one of {', '.join(REVIEW_STATUSES)}.")
+        q = q.where(StoredEvent.review_status.in_(list(f.review_status)))
+    if f.exclude_rejected:
+        q = q.where(StoredEvent.review_status != "rejected")
     q = q.order_by(StoredEvent.date_start, StoredEvent.pk)
     return q.limit(f.limit) if f.limit else q
 

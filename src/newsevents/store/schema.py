@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any, Optional
 
 from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint)
+                        Text, UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -137,6 +137,11 @@ class StoredEvent(Base):
     other_mentions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     cluster_pk: Mapped[Optional[int]] = mapped_column(
         ForeignKey("event_clusters.pk", ondelete="SET NULL"))
+    # unreviewed | accepted | rejected | edited (store/review.py); version counts reviews
+    # (optimistic locking: a review names the version it saw)
+    review_status: Mapped[str] = mapped_column(String(20), default="unreviewed",
+                                               server_default="unreviewed")
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     article: Mapped[StoredArticle] = relationship(back_populates="events")
     place: Mapped[Optional[StoredPlace]] = relationship()
@@ -152,6 +157,7 @@ class StoredEvent(Base):
         Index("ix_events_cluster", "cluster_pk"),
         Index("ix_events_claim", "claim_status"),
         Index("ix_events_id", "id"),
+        Index("ix_events_review_status", "review_status"),
     )
 
 
@@ -244,6 +250,7 @@ class Review(Base):
     pk: Mapped[int] = mapped_column(Integer, primary_key=True)
     table_name: Mapped[str] = mapped_column(String(40))
     row_pk: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(20), default="edit", server_default="edit")
     field: Mapped[str] = mapped_column(String(80))
     old_value: Mapped[Optional[Any]] = mapped_column(JSON)
     new_value: Mapped[Optional[Any]] = mapped_column(JSON)
@@ -251,4 +258,40 @@ class Review(Base):
     reason: Mapped[Optional[str]] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
 
-    __table_args__ = (Index("ix_reviews_row", "table_name", "row_pk"),)
+    __table_args__ = (Index("ix_reviews_row", "table_name", "row_pk"),
+                      Index("ix_reviews_created", "created_at"))
+
+
+class User(Base):
+    """Someone who may log in to the server: reader, reviewer or admin (serve/auth.py)."""
+
+    __tablename__ = "users"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2id
+    role: Mapped[str] = mapped_column(String(20))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class LoginSession(Base):
+    """A logged-in browser: the sha256 of its cookie token and its CSRF token."""
+
+    __tablename__ = "sessions"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    """A token for scripts (``Authorization: Bearer``); only its sha256 is stored."""
+
+    __tablename__ = "api_tokens"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)

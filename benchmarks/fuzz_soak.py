@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import random
 import shlex
+import shutil
 import signal
 import sys
 import tempfile
@@ -44,7 +45,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "src" / "newsevents" / "data" / "samples"
-TASK = 250  # inputs per task given to a worker process
+TASK = 100  # inputs per task given to a worker process
 
 # -- building blocks ------------------------------------------------------------------------
 
@@ -332,7 +333,9 @@ class StageFailures(logging.Handler):
 _STATE: dict = {}
 
 
-def _init(seed: int, timeout: float) -> None:
+def _init(seed: int, timeout: float, tmp: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the run
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     logging.getLogger("newsevents").setLevel(logging.ERROR)
     handler = StageFailures()
     logging.getLogger("newsevents").addHandler(handler)
@@ -343,7 +346,7 @@ def _init(seed: int, timeout: float) -> None:
     from newsevents.nlp import get_pipeline
     get_pipeline()
     _STATE.update(seed=seed, timeout=timeout, samples=load_samples(), stage=handler,
-                  tmp=Path(tempfile.mkdtemp(prefix="fuzz-soak-")))
+                  tmp=Path(tmp))
     signal.signal(signal.SIGALRM, _alarm)
 
 
@@ -454,6 +457,8 @@ def main() -> int:
                         help="seconds one reader call may take before it counts as a hang")
     parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes.jsonl"))
     parser.add_argument("--json", action="store_true", help="print the summary as JSON too")
+    parser.add_argument("--max-minutes", type=float, default=None,
+                        help="stop after this long and report the inputs done so far")
     args = parser.parse_args()
     command = " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv])
     started = time.perf_counter()
@@ -463,8 +468,14 @@ def main() -> int:
     crashes: list[dict] = []
     stage_kinds: Counter = Counter()
     ctx = multiprocessing.get_context("fork")
-    done = 0
-    with ctx.Pool(args.workers, initializer=_init, initargs=(args.seed, args.timeout)) as pool:
+    done, stopped = 0, ""
+    tmp = tempfile.mkdtemp(prefix="fuzz-soak-")
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, stop)
+    pool = ctx.Pool(args.workers, initializer=_init, initargs=(args.seed, args.timeout, tmp))
+    try:
         for result in pool.imap_unordered(run_task, spans):
             for family, counts in result["stats"].items():
                 totals.setdefault(family, Counter()).update(counts)
@@ -474,10 +485,19 @@ def main() -> int:
             crashes.extend(result["crashes"])
             stage_kinds.update(result["stage_kinds"])
             done += 1
-            if done % 20 == 0 or done == len(spans):
+            if done % 10 == 0 or done == len(spans):
                 n = sum(c["inputs"] for c in totals.values() if "inputs" in c)
                 print(f"  {n} inputs, {sum(c['crashes'] for c in totals.values())} crashes, "
                       f"{time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+            if args.max_minutes and time.perf_counter() - started > args.max_minutes * 60:
+                stopped = f"stopped after {args.max_minutes:g} min (--max-minutes)"
+                break
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    finally:
+        pool.terminate()
+        pool.join()
+        shutil.rmtree(tmp, ignore_errors=True)
     elapsed = time.perf_counter() - started
     if crashes:
         with args.crashes.open("w", encoding="utf-8") as out:
@@ -501,7 +521,8 @@ def main() -> int:
         print(f"  {n:>6}  {ascii(kind)}")
     print(f"uncaught exceptions: {total.get('crashes', 0)}, hangs: {total.get('hangs', 0)}"
           + (f" (inputs in {args.crashes})" if crashes else ""))
-    print(f"elapsed: {elapsed:.0f} s with {args.workers} worker(s)")
+    print(f"elapsed: {elapsed:.0f} s with {args.workers} worker(s)"
+          + (f"; {stopped} after {total.get('inputs', 0)} of {args.inputs} inputs" if stopped else ""))
     print(f"command: {command}")
     if args.json:
         print(json.dumps({"inputs": total.get("inputs", 0), "crashes": total.get("crashes", 0),
@@ -509,6 +530,7 @@ def main() -> int:
                           "stage_failures": total.get("stage_failures", 0),
                           "stage_failure_kinds": dict(stage_kinds),
                           "elapsed_s": round(elapsed, 1), "workers": args.workers,
+                          "complete": not stopped,
                           "families": {f: dict(c) for f, c in totals.items()},
                           "command": command}))
     return 1 if crashes else 0

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import platform
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Optional
 
 from newsevents import __version__
 from newsevents.api import PARALLEL_TASK_ARTICLES, extract_articles
@@ -64,14 +67,36 @@ def alternating(fns: dict, repeat: int) -> dict[str, tuple[float, float]]:
     return {name: (w / repeat, c / repeat) for name, (w, c) in spent.items()}
 
 
-def parallel(articles: list[Article], settings, workers: int) -> tuple[float, float]:
-    """(seconds in all, seconds to the first result) extracting ``articles`` with ``workers``
-    processes, starting them included."""
+def parallel(articles: list[Article], settings, workers: int) -> tuple[float, float, Optional[int]]:
+    """(seconds in all, seconds to the first result, peak resident MB of the largest worker)
+    extracting ``articles`` with ``workers`` processes, starting them included. Each worker's
+    peak (VmHWM) is sampled while it runs: ``RUSAGE_CHILDREN`` would report this process's
+    size, which a started process inherits for the instant before it loads Python afresh."""
+    peaks: dict[int, int] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.25):
+            for child in multiprocessing.active_children():
+                try:
+                    status = Path(f"/proc/{child.pid}/status").read_text()
+                except OSError:
+                    continue
+                for line in status.splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[child.pid] = max(peaks.get(child.pid, 0), int(line.split()[1]) // 1024)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     start = time.perf_counter()
     first = None
-    for _ in extract_articles(articles, settings, workers=workers):
-        first = first or time.perf_counter() - start
-    return time.perf_counter() - start, first or 0.0
+    try:
+        for _ in extract_articles(articles, settings, workers=workers):
+            first = first or time.perf_counter() - start
+    finally:
+        done.set()
+        sampler.join()
+    return time.perf_counter() - start, first or 0.0, max(peaks.values(), default=None)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -96,13 +121,12 @@ def main(argv: list[str] | None = None) -> dict:
     }, args.repeat)
     (bare_s, bare_cpu), (full_s, full_cpu) = spent["bare"], spent["full"]
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    par_s = par_n = steady = first = None
+    par_s = par_n = steady = first = worker_rss_mb = None
     if args.workers > 1 and not args.skip_workers:  # includes starting the workers and loading the model in each
         par_n = len(articles) * args.repeat
-        par_s, first = parallel(articles * args.repeat, settings, args.workers)
+        par_s, first, worker_rss_mb = parallel(articles * args.repeat, settings, args.workers)
         first_batch = min(PARALLEL_TASK_ARTICLES, args.batch_size)
         steady = (par_n - first_batch) / max(1e-9, par_s - first)
-    child_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures = {
         "newsevents": __version__, "model": settings.model, "python": platform.python_version(),
         "articles": len(texts), "words": words, "mean_words": round(words / max(1, len(texts))),
@@ -119,7 +143,7 @@ def main(argv: list[str] | None = None) -> dict:
         f"full_articles_per_s_{args.workers}_workers": round(par_n / par_s, 2) if par_s else None,
         f"full_articles_per_s_{args.workers}_workers_steady": round(steady, 2) if par_s else None,
         "workers_first_result_s": round(first, 2) if par_s else None,
-        "peak_rss_mb_per_worker": round(child_rss_mb) if par_s else None,
+        "peak_rss_mb_per_worker": worker_rss_mb if par_s else None,
     }
     json.dump(figures, sys.stdout, indent=2)
     print()

@@ -166,13 +166,6 @@ class ExportError(StoreError):
     template = "{detail}"
 
 
-class StoreFull(StoreError):
-    code = "E505"
-    template = ("Could not store article {detail}: the disk holding the store is full ({reason}). "
-                "Its transaction was rolled back and earlier articles are kept: free some space, "
-                "then run the same `newsevents ingest` again to resume.")
-
-
 class ReviewConflict(StoreError):
     code = "E505"
     template = ("{detail} was changed by someone else since you loaded it (version {expected}, "
@@ -192,6 +185,13 @@ class RecordNotFound(StoreError):
 class UserError(StoreError):
     code = "E508"
     template = "{detail}"
+
+
+class StoreFull(StoreError):
+    code = "E509"
+    template = ("Could not store article {detail}: the disk holding the store is full ({reason}). "
+                "Its transaction was rolled back and earlier articles are kept: free some space, "
+                "then run the same `newsevents ingest` again to resume.")
 
 
 

@@ -47,3 +47,13 @@ def sent_of(item):
     _, sents, starts = item.doc.user_data["newsevents_sents"]
     i = item.i if hasattr(item, "i") else item.start
     return sents[bisect_right(starts, i) - 1]
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once per doc (``doc.text`` joins every token's text on each
+    access: about 0.7 ms for a 750-word article, every time)."""
+    cached = doc.user_data.get("newsevents_text")
+    if cached is None or cached[0] != len(doc):
+        cached = (len(doc), doc.text)
+        doc.user_data["newsevents_text"] = cached
+    return cached[1]

@@ -101,3 +101,22 @@ def test_fatalities_told_after_the_harm_sentence_count():
     e = _main("On 3 March 2021, two armed gangs fought a shoot-out in the market of Dabo. "
               "Two gang members were killed. 2 fatalities.", date="2021-03-12")
     assert e.fatalities is not None and e.fatalities.min == 2
+
+
+def test_demanded_arrest_is_not_an_arrest():
+    events = extract("Hundreds of villagers marched to the district office on Monday, demanding the "
+                     "arrest of the men who had set fire to their crops.", date="2021-03-12").events
+    assert events[0].type in ("PEACE_PROTEST",)
+    assert not [e for e in events if e.type == "ARREST" and e.trigger.text == "arrest"]
+
+
+def test_torture_in_custody_is_an_attack():
+    e = _main("Police officers detained and tortured a student activist at the station on Monday.")
+    assert e.type == "ATTACK"
+    assert "+acled:detainee_harmed" in e.rule
+
+
+def test_held_demonstration_is_coded_even_if_read_as_planned():
+    e = _main("Members of the youth wing held a demonstration in the city centre on Monday. "
+              "They briefly clashed with the police during the demonstration.")
+    assert e.type == "VIOL_DEMONSTR"

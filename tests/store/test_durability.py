@@ -1,5 +1,5 @@
 """Durability of writes: a database error rolls the article back and is reported with a code;
-a full disk is E505; locks and races with another writer are retried; text longer than its
+a full disk is E509; locks and races with another writer are retried; text longer than its
 column is cut rather than failing the article (SQLite, and PostgreSQL when reachable)."""
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def test_full_sqlite_disk_is_reported_cleanly(tmp_path, extracted):
         (result,) = extract_articles([big])
         with pytest.raises(StoreFull) as caught:
             store_result(store, result)
-        assert caught.value.code == "E505" and "full" in str(caught.value)
+        assert caught.value.code == "E509" and "full" in str(caught.value)
         assert "free some space" in str(caught.value)
         with store.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA integrity_check").scalar_one() == "ok"
@@ -115,7 +115,7 @@ def test_cli_reports_a_full_disk_with_its_code_and_no_traceback(tmp_path, monkey
     article.write_text("KARACHI - Police arrested 12 party workers on Monday.")
     result = runner.invoke(app, ["ingest", str(article), "--db", str(tmp_path / "s.db"), "-q"])
     assert result.exit_code == 1
-    assert "[E505]" in result.output and "Traceback" not in result.output
+    assert "[E509]" in result.output and "Traceback" not in result.output
 
 
 def test_locks_held_by_another_writer_are_retried(store, extracted, monkeypatch):

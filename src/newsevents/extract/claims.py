@@ -165,7 +165,7 @@ def report_carried_over(doc: Doc, head: Token) -> Optional[Claim]:
     return None
 
 
-def event_claim(doc: Doc, c: EventCandidate) -> Claim:
+def event_claim(doc: Doc, c: EventCandidate, when=None) -> Claim:
     """One claim for the event from all its mentions: a change of plan wins, then the main mention."""
     per = [(i, mention_claim(doc, doc[i], c)) for i in sorted(c.mentions)]
     changes = [cl for _, cl in per if cl.status in ("postponed", "cancelled")]
@@ -179,15 +179,15 @@ def event_claim(doc: Doc, c: EventCandidate) -> Claim:
         return other
     if c.type == "ATTRIB":
         return attribution_claim(doc, c)
-    if _in_future(doc, c):
+    if _in_future(doc, c, when):
         return Claim(status="planned", cue="date after publication")
     return report_carried_over(doc, doc[c.head]) or main
 
 
-def _in_future(doc: Doc, c: EventCandidate) -> bool:
+def _in_future(doc: Doc, c: EventCandidate, when=None) -> bool:
     """An event dated after the article's publication has not happened yet."""
     art = doc._.article
-    tm = attached_time(doc, c)
+    tm = (when or attached_time)(doc, c)
     if art is None or not art.date or tm is None or not re.match(r"\d{4}-\d{2}(-\d{2})?$", tm.value or ""):
         return False
     n = min(len(tm.value), len(art.date))
@@ -207,7 +207,7 @@ def attribution_claim(doc: Doc, c: EventCandidate) -> Claim:
     return Claim(status=status, source=source, cue=head.text, cue_start=head.idx, cue_end=head.idx + len(head))
 
 
-def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> bool:
+def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str], when=None) -> bool:
     head = doc[c.head]
     verb = head if head.pos_ in ("VERB", "AUX") else head.head
     auxes = [a.lower_ for a in verb.children if a.dep_ in ("aux", "auxpass")]
@@ -216,7 +216,7 @@ def is_background(doc: Doc, c: EventCandidate, article_date: Optional[str]) -> b
     background = cues()["background"]
     if any(t.lower_ in background for t in _modifiers(head)):
         return True
-    return _long_before(attached_time(doc, c), article_date)
+    return _long_before((when or attached_time)(doc, c), article_date)
 
 
 def _long_before(tm, article_date: Optional[str]) -> bool:
@@ -248,9 +248,10 @@ def _modifiers(head: Token) -> list[Token]:
     return out
 
 
-def follows_background(doc: Doc, c: EventCandidate, earlier: list[EventCandidate]) -> bool:
+def follows_background(doc: Doc, c: EventCandidate, earlier: list[EventCandidate],
+                       when=None) -> bool:
     """"He was released ..." right after a background arrest of the same person, with no date of its own."""
-    if attached_time(doc, c) is not None or not earlier:
+    if not earlier or (when or attached_time)(doc, c) is not None:
         return False
     prev = earlier[-1]
     if sent_of(doc[prev.head]).start == sent_of(doc[c.head]).start or doc[c.head].tag_ != "VBN" \
@@ -268,9 +269,18 @@ def assess(doc: Doc, cands: list[EventCandidate]) -> None:
     art = doc._.article
     article_date = art.date if art is not None else None
     done: list[EventCandidate] = []
+    found: dict[int, object] = {}
+
+    def when(doc: Doc, c: EventCandidate):
+        """``attached_time``, looked up once per candidate (it scans every time expression)."""
+        if id(c) not in found:
+            found[id(c)] = attached_time(doc, c)
+        return found[id(c)]
+
     for c in sorted(cands, key=lambda x: x.head):
-        c.claim = event_claim(doc, c)
-        c.background = is_background(doc, c, article_date) or follows_background(doc, c, done)
+        c.claim = event_claim(doc, c, when)
+        c.background = is_background(doc, c, article_date, when) or \
+            follows_background(doc, c, done, when)
         done.append(c)
 
 

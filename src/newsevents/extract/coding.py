@@ -47,7 +47,8 @@ BURNED_THINGS = {"tyre", "tire", "vehicle", "car", "bus", "truck", "office", "bu
 PEACEFUL_BURNING = {"effigy", "flag", "candle", "copy", "photo", "picture", "poster", "torch"}
 INTERVENTION = {"tear", "teargas", "disperse", "cannon", "baton", "lathi", "arrest", "detain",
                 "rubber", "pepper", "stun", "evict", "intervene", "cane", "truncheon", "charge",
-                "detention", "custody", "suppress", "crackdown", "break"}
+                "detention", "suppress", "crackdown", "break"}
+AUTHORITY_ACTS = {"remove", "prevent", "push", "stop", "drag", "block", "expel", "forbid", "ban"}
 MODIFIER_CUES = {"tear", "rubber", "pepper", "stun", "water"}  # cues that modify a noun
 EXCESSIVE = {"violently", "brutally", "excessive", "brutal", "bloody", "deadly", "fatally"}
 FORCE_VERBS = {"beat", "attack", "hit", "injure", "wound", "assault", "kill", "shoot", "club"}
@@ -160,12 +161,15 @@ def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
                 if things & BURNED_THINGS and not things & PEACEFUL_BURNING:
                     cues["violence"] = True
             if lemma in INTERVENTION and (tok.dep_ not in ("amod", "compound") or lemma in MODIFIER_CUES) \
+                    and tok.dep_ not in ("relcl", "acl") and not (tok.dep_ == "pobj" and tok.pos_ == "NOUN") \
                     and (lemma != "charge" or any(c.lower_ in ("baton", "lathi") for c in tok.children)) \
                     and (lemma != "break" or any(c.lower_ == "up" for c in tok.children)) \
                     and not (lemma == "disperse" and not authority and not _children(tok, "dobj", "nsubjpass")):
                 cues["intervention"] = True
             if lemma == "cannon" and any(c.lower_ == "water" for c in tok.children):
                 cues["intervention"] = True
+            if lemma in AUTHORITY_ACTS and authority and tok.pos_ == "VERB":
+                cues["intervention"] = True  # "police removed the activists"
             if lemma in LIVE_FIRE and tok.head.lemma_.lower() in ("ammunition", "round", "bullet", "fire"):
                 cues["excessive"] = True
             if lemma in EXCESSIVE and (tok.head.lemma_.lower() in INTERVENTION | FORCE_VERBS | {"force"}

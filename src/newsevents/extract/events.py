@@ -714,8 +714,20 @@ def _location(pm: PlaceMention, basis: str) -> Location:
                     basis=basis)
 
 
+def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
+    """Whether a place is part of a longer name that is not a place's ("Lansing" in "Lansing
+    State Journal", "Massachusetts" in "University of Massachusetts", "Iowa" in "the Iowa
+    Capitol"): such a place names the organisation or building, not where the event happened."""
+    span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
+    if span is None:
+        return False
+    ent = span[0].ent_type_ and next((e for e in doc.ents if e.start <= span.start < e.end), None)
+    return bool(ent) and ent.label_ not in ("GPE", "LOC") and (ent.start < span.start or ent.end > span.end)
+
+
 def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
-    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None]
+    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None
+              and not _in_longer_name(doc, p)]
     gov = governing(doc, c)
     for p in places:  # attached to the trigger
         root = _root(doc, p.start, p.end)

@@ -272,7 +272,9 @@ def _noun_spans(doc: Doc, taken: set[int]) -> list[tuple[Span, bool, bool]]:
 def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
                  relaxed: set) -> list[tuple[Span, bool, bool]]:
     """Runs of proper nouns no entity covers (weak candidates), and the leading place of a run
-    the gazetteer does not know ("Dublin" of "Dublin Recreation Services Director"; relaxed)."""
+    the gazetteer does not know ("Dublin" of "Dublin Recreation Services Director"; relaxed).
+    A run right after a place preposition ("protested in Fougeres") is strong."""
+    prepositions = place_words().get("preposition", set())
     out, i = [], 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and i not in taken:
@@ -280,7 +282,7 @@ def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in taken:
                 j += 1
             run = doc[i:j + 1]
-            out.append((run, False, False))
+            out.append((run, i > 0 and doc[i - 1].lower_ in prepositions, False))
             if len(run) > 1 and not gazetteer.candidates(_clean(run.text)):
                 found = _leading_place(run, gazetteer)
                 if found is not None:
@@ -375,6 +377,8 @@ def _lookup_core(gazetteer: Gazetteer, span: Span, mention: _Mention) -> bool:
     return bool(mention.candidates)
 
 
+#: a short capitalised word without a dot, which abbreviations ("La.", "Pa.") must not match
+_SHORT = re.compile(r"[A-Z][a-z]{1,2}")
 #: words that end the names of second-level divisions, which the news often leaves out
 _ADMIN_SUFFIXES = ("County", "Parish")
 
@@ -383,9 +387,11 @@ def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]
     """Fill the mention's candidates: exact matches, else (where allowed) close spellings,
     searched in the article's country first and then anywhere."""
     exact = gazetteer.candidates(mention.key)
-    if not exact and len(mention.key.split()) <= 3:  # "Gwinnett", "D-Monongalia": a county
+    if not exact and mention.strong and len(mention.key.split()) <= 3:  # "D-Monongalia": a county
         exact = [c for suffix in _ADMIN_SUFFIXES for c in gazetteer.candidates(f"{mention.key} {suffix}")
                  if c.kind in ("admin2", "district")]
+    if _SHORT.fullmatch(mention.text):  # "La" is not "La." (Louisiana): own names only
+        exact = [c for c in exact if c.main]
     if exact:
         mention.candidates = [(c, 1.0) for c in exact]
     elif mention.fuzzy_ok:
@@ -675,11 +681,16 @@ def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
     best = mention.best
     if best is None or mention.candidates[0][1] < 1.0:
         return False
-    if best.kind in ("country", "admin1") or mention.relaxed and best.kind in ("admin2", "district"):
+    if best.kind in ("country", "admin1"):
         return True
+    if mention.relaxed and (mention.key.isupper() and len(mention.key) <= 4
+                            or mention.key.lower() in place_words().get("qualifier", set())):
+        return False  # "NGO", "East": an acronym or a bare direction in a name
+    home = ctx.country or _top_country(ctx)
+    if mention.relaxed and best.kind in ("admin2", "district"):
+        return best.place.country_code == home
     if not best.main:
         return False
-    home = ctx.country or _top_country(ctx)
     if best.place.country_code == home:
         return best.prior >= (RELAXED_MIN_PRIOR if mention.relaxed else WEAK_MIN_PRIOR_HOME)
     return best.prior >= WEAK_MIN_PRIOR
@@ -745,8 +756,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
         memo: dict = {}
         for mention in mentions:
             _resolve(mention, ctx, memo)
-        # only names that will be reported as places say where the article is
-        kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
+        # bare proper names that will not be reported as places do not say where the article is
+        kept = [m for m in mentions if m.best is not None
+                and (m.relaxed or _accept(m, ctx, strong_keys))]
         ctx.votes, ctx.points = _votes(kept), _points(kept)
     out = [_place_mention(m.text, m.start, m.end, m.best, m.score)
            for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]

@@ -522,14 +522,13 @@ def _keep(span: Span, reading: Reading) -> bool:
         before_word = doc[span.start - 1].lower_ if span.start else ""
         if tok.lower_ in grammar().parts and before_word == "good":
             return False  # a greeting: "Good evening from Havana"
-        if tok.lower_ in ("tomorrow", "yesterday") and before_word == "of" and span.start > 1 \
+        if tok.lower_ == "tomorrow" and before_word == "of" and span.start > 1 \
                 and doc[span.start - 2].pos_ in ("NOUN", "PROPN"):
             return False  # a kind of thing, not a day: "the leaders of tomorrow"
         if tok.lower_ == "soon" and after is not None:
-            before = doc[span.start - 1].lower_ if span.start else ""
             if after.lower_ in _CONJUNCTION_SOON:
                 return False
-            if before == "as" and after.lower_ == "as" and span.end + 1 < len(doc) \
+            if before_word == "as" and after.lower_ == "as" and span.end + 1 < len(doc) \
                     and doc[span.end + 1].lower_ not in ("possible", "practicable", "feasible", "practical"):
                 return False
     if after is not None and after.lower_ == "of" and _FRACTION.search(clean(span.text)) \

@@ -309,8 +309,10 @@ def logout_user(request: Request, response: Response) -> None:
 
 def current_user(request: Request) -> Optional[User]:
     """The logged-in user of a request (session cookie or bearer token), or None."""
-    if "user" in request.state._state:
-        return request.state.user
+    try:
+        return request.state.user  # already worked out for this request
+    except AttributeError:
+        pass
     user = _from_token(request) or _from_cookie(request)
     request.state.user = user
     return user

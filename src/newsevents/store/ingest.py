@@ -138,7 +138,7 @@ def store_result(store: Store, result: ArticleResult, *, replace: bool = False,
 
     ``replace`` re-stores an article already there (after a new extractor version). A database
     error rolls the article's transaction back and raises StoreWriteError (E503), or StoreFull
-    (E505) when the disk is full. A lock held by another writer, a deadlock, or a unique row
+    (E509) when the disk is full. A lock held by another writer, a deadlock, or a unique row
     (article id, place) inserted by a concurrent run at the same moment is retried.
     """
     digest = content_hash(result.article)

@@ -79,7 +79,7 @@ FOREIGN = [
 ]
 FAMILY_WEIGHTS = {  # share of the inputs
     "text": 20, "noext": 5, "junk": 8, "jsonl": 14, "json": 5, "csv": 10, "tsv": 3,
-    "html": 9, "headers": 8, "foreign": 4, "stdin": 4, "api": 10, "large": 0.05,
+    "html": 9, "headers": 8, "foreign": 4, "stdin": 4, "api": 10, "large": 0.02,
 }
 
 
@@ -299,8 +299,8 @@ def make_input(i: int, seed: int, samples: list[bytes]) -> tuple[str, str, bytes
     # large: beyond the byte limit, or within it and beyond the character limit
     if rng.random() < 0.5:
         return family, ".txt", b"word " * 600_000  # 3 MB: refused unread (E108)
-    unit = rng.choice(samples)
-    return family, rng.choice([".txt", ".jsonl"]), unit * (210_000 // len(unit) + 1)
+    unit = rng.choice(samples) + b"\n\n"  # beyond max_article_chars: cut (W102)
+    return family, ".txt", unit * (60_000 // len(unit) + 1)
 
 
 # -- running ----------------------------------------------------------------------------------

@@ -91,3 +91,13 @@ def test_long_commands_take_quiet(tmp_path, command):
     res = CliRunner().invoke(app, [c.format(db=db, out=out) for c in command])
     assert res.exit_code == 0, res.output
     assert "written" not in res.stderr
+
+
+def test_a_worker_that_cannot_load_the_model_reports_it(monkeypatch):
+    from newsevents.errors import ModelMissing
+    from newsevents.settings import default_settings
+
+    monkeypatch.setattr(api, "PARALLEL_MIN_ARTICLES", 2)
+    broken = default_settings().model_copy(update={"model": "no_such_model_installed"})
+    with pytest.raises(ModelMissing, match="E201.*no_such_model_installed"):
+        list(api.extract_articles(_articles(4), broken, workers=2))

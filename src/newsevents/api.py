@@ -73,16 +73,25 @@ def default_workers() -> int:
 
 def _extract_batch(batch: list[Article]) -> list[ArticleResult]:
     """Worker side: the pipeline was built by ``_init_worker``."""
+    if "error" in _WORKER:
+        raise _WORKER["error"]
     return list(extract_articles(batch, _WORKER["settings"], batch_size=len(batch) or 1))
 
 
 _WORKER: dict = {}
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, parent: Optional[int] = None) -> None:
+    """Worker set-up: the pipeline, built once. A failure is kept and raised by the first
+    batch, so that it reaches the caller (a pool whose initializer raises starts new workers
+    forever)."""
     _WORKER["settings"] = settings
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    get_pipeline(settings)
+    threading.Thread(target=_exit_with_parent, args=(parent or os.getppid(),), daemon=True).start()
+    try:
+        get_pipeline(settings)
+    except Exception as exc:  # noqa: BLE001 - re-raised in _extract_batch
+        _WORKER["error"] = exc
+        return
     # one core per worker: the numeric libraries the pipeline loaded must not start threads
     # of their own on the cores the other workers use
     from threadpoolctl import threadpool_limits
@@ -90,7 +99,8 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _exit_with_parent(parent: int) -> None:
-    """A worker whose parent was killed (kill -9: no chance to stop its pool) ends too."""
+    """A worker whose parent was killed (kill -9: no chance to stop its pool) ends too, also
+    when the parent died while the worker was still starting."""
     while os.getppid() == parent:
         time.sleep(1.0)
     os._exit(1)
@@ -101,7 +111,7 @@ def _extract_parallel(articles: Iterable[Article], settings: Settings, size: int
     """Batches of articles spread over worker processes ("spawn": no state is inherited, so
     no open database handle or model crosses a fork); at most two batches per worker wait."""
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(settings, os.getpid())) as pool:
         pending: deque = deque()
         for batch in batched(articles, max(1, min(size, PARALLEL_TASK_ARTICLES))):
             pending.append(pool.apply_async(_extract_batch, (batch,)))

@@ -19,6 +19,14 @@ class NewsEventsError(Exception):
         self.kwargs = kwargs
         super().__init__(f"[{self.code}] " + self.template.format(detail=detail, **kwargs))
 
+    def __reduce__(self):
+        # raised in a worker process, re-raised in the caller with the same message
+        return _rebuild, (type(self), self.detail, self.kwargs)
+
+
+def _rebuild(cls: type, detail: str, kwargs: dict) -> NewsEventsError:
+    return cls(detail, **kwargs)
+
 
 # -- reading (E1xx): the input is reported and skipped, the batch goes on --
 class ReadError(NewsEventsError):

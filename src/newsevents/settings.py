@@ -22,7 +22,7 @@ class Settings(BaseModel):
 
     model: str
     max_article_bytes: int
-    max_article_chars: int = 200_000
+    max_article_chars: int = 50_000
     gazetteer: str = ""
     gazetteer_min_population: int = 500
     batch_size: int = 32

@@ -19,6 +19,8 @@ def _main(text, date="2021-03-12"):
     ("Police denied that they arrested Bilal Khan on Monday.", "denied", "Police"),
     ("Police did not arrest Bilal Khan on Monday.", "negated", None),
     ("The union will hold a protest on Friday.", "planned", None),
+    ("Teachers held a protest outside the ministry on Tuesday.", "asserted", None),
+    ("A protest was staged by nurses in the capital on Tuesday.", "asserted", None),
     ("The protest planned for Friday has been postponed.", "postponed", None),
     ("Organisers called off the march planned for Friday.", "cancelled", None),
 ])

@@ -205,3 +205,59 @@ def test_names_listed_before_a_plural_place_noun(nlp, gazetteer) -> None:
 def test_list_of_countries_is_kept(nlp, gazetteer) -> None:
     found = _places(nlp, gazetteer, "The outbreak spread to Guinea, Liberia, Mali and Ghana.")
     assert {p.country_code for p in found if p.kind == "place"} == {"GN", "LR", "ML", "GH"}
+
+
+def test_list_of_states_is_a_list_not_a_hierarchy(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Cases were reported in Michigan, Oregon, Ohio, Utah, Washington "
+                    "and Wisconsin.")
+    for name in ("Oregon", "Washington"):
+        state = _at(found, name)
+        assert (state.precision, state.admin1, state.country_code) == ("admin1", name, "US")
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("The cow came from a Washington state farm.", "Washington", "Washington"),
+    ("The patients live in the state of Washington.", "Washington", "Washington"),
+    ("Hospitals in the province of Quebec are full.", "Quebec", "Quebec"),
+])
+def test_designator_word_chooses_the_kind(nlp, gazetteer, text: str, name: str, admin1: str) -> None:
+    place = _at(_places(nlp, gazetteer, text), name)
+    assert (place.precision, place.admin1) == ("admin1", admin1)
+
+
+def test_own_name_beats_another_name_of_a_larger_place(nlp, gazetteer) -> None:
+    assert _at(_places(nlp, gazetteer, "Officials in Mexico asked citizens to stay home."),
+               "Mexico").precision == "country"
+    assert _at(_places(nlp, gazetteer, "Fifty people gathered in Vienne on Saturday."),
+               "Vienne").country_code == "FR"
+
+
+def test_short_word_without_a_dot_is_no_state_abbreviation(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Parents gathered in front of the La Colombiere school in Dijon.")
+    assert "Louisiana" not in {p.name for p in found}
+    assert _at(found, "Dijon").country_code == "FR"
+
+
+def test_dateline_in_capitals_inside_the_text(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Council passes budget. SPRINGFIELD, Ill. — The council voted "
+                    "on Monday to raise fees.")
+    springfield = _at(found, "SPRINGFIELD")
+    assert (springfield.admin1, springfield.precision) == ("Illinois", "city")
+
+
+def test_home_town_after_the_party_letter(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The bill was sponsored by Rep. John Smith, R-Tulsa, last week.")
+    assert _at(found, "Tulsa").admin1 == "Oklahoma"
+
+
+def test_leading_place_of_a_name_the_model_missed(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "He was treated at the University of Kentucky Medical Center "
+                    "after a story in the Des Moines Register.")
+    assert _at(found, "Kentucky").precision == "admin1"
+    assert _at(found, "Des Moines").admin1 == "Iowa"
+
+
+def test_bare_county_name_after_the_party_letter(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The measure was backed by Del. Barbara Jones, D-Monongalia.")
+    county = _at(found, "Monongalia")
+    assert (county.name, county.precision) == ("Monongalia County", "admin2")

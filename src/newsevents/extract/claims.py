@@ -30,6 +30,8 @@ PRIORITY = {"cancelled": 6, "postponed": 6, "denied": 5, "negated": 4, "hypothet
             "claimed": 2, "alleged": 2, "planned": 1, "asserted": 0}
 FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 PLAN_BLOCKERS = {"refuse", "decline", "fail"}  # "refused to postpone": the plan stands
+#: verbs of carrying out an event ("stage", "hold"): planned only when not in the past tense
+HELD_VERBS = {"stage", "hold", "organise", "organize"}
 REPORT_OPENERS = {"it"}  # "It has been reported that ..."
 BACKGROUND_DAYS = 180
 
@@ -84,7 +86,8 @@ def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
         lemma = f"{lemma} {prt}" if prt and f"{lemma} {prt}" in plans else lemma
         if 0 < i <= 2 and lemma in plans and chain[i - 1].dep_ in ("dobj", "nsubjpass", "xcomp", "ccomp") \
                 and (i == 1 or chain[1].pos_ in ("VERB", "AUX")):
-            if not any(a.lemma_ in PLAN_BLOCKERS for a in chain[i + 1:i + 2]):
+            done = lemma in HELD_VERBS and t.tag_ in ("VBD", "VBN")  # "held a rally": it happened
+            if not done and not any(a.lemma_ in PLAN_BLOCKERS for a in chain[i + 1:i + 2]):
                 status, cue = _stronger(status, plans[lemma]), t
         if i == 0 and lemma in plans and plans[lemma] in ("postponed", "cancelled") and c.type.endswith("PROTEST"):
             status, cue = _stronger(status, plans[lemma]), t

@@ -612,12 +612,22 @@ def _root(doc: Doc, start: int, end: int) -> Optional[Token]:
     return span.root if span is not None else None
 
 
+def _calendar_times(doc: Doc) -> list:
+    """The article's calendar times with their syntactic roots, worked out once per doc."""
+    found = doc._.times or []
+    cached = doc.user_data.get("newsevents_calendar_times")
+    if cached is None or cached[0] is not found:
+        cached = (found, [(tm, _root(doc, tm.start, tm.end)) for tm in found
+                          if tm.type in ("DATE", "TIME") and tm.value and tm.value[:1].isdigit()])
+        doc.user_data["newsevents_calendar_times"] = cached
+    return cached[1]
+
+
 def attached_time(doc: Doc, c: EventCandidate):
     """The time expression attached to the event's trigger by syntax: first one on the trigger
     itself (or in a clause on a trigger noun: "a rally it had planned for February 10"), then one
     on the verb governing it."""
-    times = [(tm, _root(doc, tm.start, tm.end)) for tm in doc._.times or []
-             if tm.type in ("DATE", "TIME") and tm.value and tm.value[:1].isdigit()]
+    times = _calendar_times(doc)
     own = set(c.mentions)
     clauses = {v.i for i in c.mentions for v in doc[i].children
                if doc[i].pos_ == "NOUN" and v.dep_ == "relcl"}
@@ -719,15 +729,31 @@ def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
     State Journal", "Massachusetts" in "University of Massachusetts", "Iowa" in "the Iowa
     Capitol"): such a place names the organisation or building, not where the event happened."""
     span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
-    if span is None:
+    if span is None or not span[0].ent_type_:
         return False
-    ent = span[0].ent_type_ and next((e for e in doc.ents if e.start <= span.start < e.end), None)
-    return bool(ent) and ent.label_ not in ("GPE", "LOC") and (ent.start < span.start or ent.end > span.end)
+    # the entity around the place's first token, from the IOB tags (no scan of doc.ents)
+    start = span.start
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = span.start + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return span[0].ent_type_ not in ("GPE", "LOC") and (start < span.start or end > span.end)
+
+
+def _event_places(doc: Doc) -> list[PlaceMention]:
+    """The article's located places where an event can happen, worked out once per doc."""
+    found = doc._.places or []
+    cached = doc.user_data.get("newsevents_event_places")
+    if cached is None or cached[0] is not found:
+        cached = (found, [p for p in found if p.kind == "place" and p.lat is not None
+                          and not _in_longer_name(doc, p)])
+        doc.user_data["newsevents_event_places"] = cached
+    return cached[1]
 
 
 def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
-    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None
-              and not _in_longer_name(doc, p)]
+    places = _event_places(doc)
     gov = governing(doc, c)
     for p in places:  # attached to the trigger
         root = _root(doc, p.start, p.end)

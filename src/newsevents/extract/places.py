@@ -1,19 +1,28 @@
 """Stage 4: find the places an article names and resolve them in the gazetteer.
 
 Candidates are the model's GPE/LOC/FAC entities; names before a place noun ("Korangi area",
-"Orangi Town"); names after a preposition that the model took for a person or organisation
-("in Liaquatabd") when the gazetteer knows them; names listed before a plural place noun ("Clay
-and Grant counties"); the place an unknown organisation is named after ("Shreveport" in
-"Shreveport Police Department"); other proper names the gazetteer knows well. Nothing inside the
-name of an organisation of the lexicon ("MQM-London") is a place. Demonyms ("Pakistani") are
-reported apart, with kind "demonym", resolved to their country; the dateline with kind "dateline".
+"Orangi Town"); names after a preposition that the model took for a person or organisation, or
+did not tag ("in Liaquatabd"), when the gazetteer knows them; names listed before a plural place
+noun ("Clay and Grant counties"); the place an unknown organisation is named after ("Shreveport"
+in "Shreveport Police Department", "Kentucky" in "University of Kentucky"); a legislator's home
+town ("R-Tulsa") and a dateline in capitals inside the text ("SPRINGFIELD, Ill. —"); a bare
+county name where the text says it is a place ("D-Monongalia"); other proper names the gazetteer
+knows well (a smaller town of the article's country when the name is part of a longer name).
+Nothing inside the name of an organisation of the lexicon ("MQM-London") is a place.
+Demonyms ("Pakistani", "American" of "American Electric Power") are reported apart, with kind
+"demonym", resolved to their country; the dateline with kind "dateline".
 
 A name followed by the regions it lies in ("Alexandria, Louisiana", "Seyhan (Adana)") is
 narrowed to the places inside them, and those regions to the ones containing it; a bracketed
-region that holds no place of the name leaves the name out. Each name is then resolved to the
+region (or a name that can only be a province) that holds no place of the name leaves the name
+out. A list of names ("Michigan, Oregon, Utah and Washington") is no such chain: where most of
+its names are provinces (or countries), each is taken as one. A designator chooses the kind
+("Washington state", "the province of Quebec"). Each name is then resolved to the
 gazetteer place that best fits the article: its population and kind, the dateline's country and
-province, the regions and countries the article names, the countries its other places lie in,
-and whether the name matched exactly or only by spelling.
+province, the regions and countries the article names, the countries its other places lie in
+(those that are reported) and how near they are, whether the name is the place's own or only
+another name of it ("Vienne" is a French town, not Vienna), and whether the name matched
+exactly or only by spelling.
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
 from ..gazetteer import Candidate, Gazetteer, get_gazetteer, normalise
 from ..knowledge import organization_index, tsv
 from ..schema import PlaceMention
@@ -167,7 +177,8 @@ def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
     model took for a person's. Strong: the leading place of the name followed by an institution
     word ("Shreveport" in "Shreveport Police Department", "Douglas County" in "Douglas County
     Board of Education", "Cookville" in "Cookville Fire Chief John Smith"), and the name after an
-    organisation's last "of" ("Kentucky" in "University of Kentucky"). Relaxed (added to
+    organisation's last "of", or its leading place ("Kentucky" in "University of Kentucky
+    Medical Center"). Relaxed (added to
     ``relaxed``): an organisation's leading place followed by another word ("Mansfield" in
     "Mansfield Law Enforcement Center"). Organisations of the lexicon ("MQM-London") are left
     whole."""
@@ -190,12 +201,14 @@ def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
             if tail[0].lower_ == "the" and len(tail) > 1:
                 tail = tail[1:]
             if _capitalised(tail) and tail.start > ent.start + 1:
-                out.append((tail, True, False))
+                found = None if gazetteer.candidates(_clean(tail.text)) else _leading_place(tail, gazetteer)
+                out.append((found[0] if found else tail, True, False))
     return out
 
 
 _PARTY_HOME = re.compile(r"\b[RDI]-([A-Z][a-z]+(?:\.? [A-Z][a-z]+){0,2})")
-_CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.])(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
+_CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.])"
+                            r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
                             r"\s*(?:\(\w+\)\s*)?(?:[—–:]|--?|”)\s")
 
 
@@ -204,7 +217,7 @@ def _pattern_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]
     ("Sen. Tom Jensen, R-London"), and a dateline in capitals opening a story inside the text
     ("MIDDLETOWN — The town council ...", "CLINTON, Iowa — ")."""
     out = []
-    text = doc.text
+    text = doc_text(doc)
     for match in _PARTY_HOME.finditer(text):
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="contract")
         if span is not None and len(span):
@@ -512,6 +525,15 @@ def _same_level(chain: list[_Mention]) -> None:
             mention.candidates = same
 
 
+def _region_only(original: list[list[tuple[Candidate, float]]], i: int) -> bool:
+    """Whether the name after the i-th of a chain can only be a country or province, and the i-th
+    cannot be a region: then no place of the i-th name in that region means the gazetteer lacks
+    it ("Paso Canoas, Chiriqui"), rather than the chain being a list."""
+    nxt = original[i + 1] if i + 1 < len(original) else []
+    return bool(nxt) and all(c.kind in ("country", "admin1") for c, _ in nxt) \
+        and not any(c.kind in _REGION_KINDS for c, _ in original[i])
+
+
 def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
     """Narrow each name of a chain to the places inside the regions named after it, and each
     region to the ones that contain a place named before it ("Alexandria, Louisiana": the
@@ -530,7 +552,7 @@ def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
             if inside or holding:
                 mention.candidates = inside + [cm for cm in holding if cm not in inside]
                 mention.strong = True
-            elif after and bracketed:
+            elif after and (bracketed or _region_only(original, i)):
                 mention.candidates = []  # a place of that name in that region is unknown
 
 
@@ -724,7 +746,7 @@ def _dateline_mention(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -
     if article is not None and article.dateline_span:
         start = article.dateline_span[0]
         end = start + len(article.dateline_text or "") if article.dateline_text else article.dateline_span[1]
-    text = doc.text[start:end] if start is not None else dateline
+    text = doc_text(doc)[start:end] if start is not None else dateline
     return _place_mention(text, start, end, best, 1.0, kind="dateline")
 
 
@@ -746,8 +768,8 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     ctx = _Context(country=home.country_code if home else None, admin1=home.admin1 if home else None,
                    home=normalise(home.name) if home and home.name else None)
     mentions, demonyms = _candidates(doc, gazetteer, span, ctx.country)
-    _apply_hierarchy(doc.text, mentions)
-    _apply_designators(doc.text, mentions)
+    _apply_hierarchy(doc_text(doc), mentions)
+    _apply_designators(doc_text(doc), mentions)
     mentions = [m for m in mentions if m.candidates]
     ctx.names = Counter(normalise(m.key) for m in mentions)
     ctx.demonym_countries = {d.country_code for d in demonyms}

@@ -51,7 +51,7 @@ from ..errors import BadOption
 from ..schema import TimeMention
 from .timex_grammar import alternation, clean, grammar, lexicon, read_text
 from .timex_periods import Ctx, Period, Reading, add_months, parse_anchor, quarter_period
-from ..extensions import sent_of
+from ..extensions import doc_text, sent_of
 
 log = logging.getLogger(__name__)
 
@@ -415,7 +415,7 @@ def candidate_spans(doc: Doc, ctx: Ctx, text: Optional[str] = None) -> list[tupl
     overlaps resolved in favour of the longer span, neighbours naming one day joined, in text
     order. ``text`` is ``doc.text`` when the caller already has it."""
     if text is None:
-        text = doc.text
+        text = doc_text(doc)
     found: list[tuple[int, int]] = []
     for ent in doc.ents:
         if ent.label_ in ENT_LABELS:
@@ -446,7 +446,8 @@ def _reference_adjectives(doc: Doc) -> list[Span]:
     for "then current"). Not before a time unit (the whole
     phrase is the expression: "the current quarter") nor in fixed terms ("current account")."""
     words = _cues_list("reference_adjectives")
-    if not doc.has_annotation("DEP") or not any(w in doc.text.lower() for w in words):
+    lowered = doc_text(doc).lower()
+    if not doc.has_annotation("DEP") or not any(w in lowered for w in words):
         return []
     fixed = _cues_list("reference_adjective_terms")
     return [doc[tok.i - 1:tok.i + 1] if tok.i and doc[tok.i - 1].lower_ == "then" else doc[tok.i:tok.i + 1]
@@ -593,7 +594,7 @@ def find_times(doc: Doc, article_date: str | None) -> list[TimeMention]:
     paragraph, or in the paragraph just before when this one has mentioned none yet (news
     wires often give each sentence its own paragraph); otherwise from the article date."""
     base = parse_anchor(article_date)
-    text = doc.text  # Doc.text is rebuilt from the tokens on every access
+    text = doc_text(doc)  # Doc.text is rebuilt from the tokens on every access
     breaks = [m.end() for m in _PARAGRAPH.finditer(text)]
     found: list[tuple[int, int, Reading]] = []
     ref: Optional[Period] = None

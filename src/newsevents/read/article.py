@@ -95,7 +95,7 @@ def split_header(raw: str, origin: str,
             if notes is None:
                 raise
             notes.append(_notice(DateIgnored(
-                f"{origin}: the date header '{exc.kwargs['token']}' is not a calendar date "
+                f"{origin}: the date header '{exc.kwargs['token'][:40]}' is not a calendar date "
                 "(YYYY-MM-DD or YYYY-MM); the article is kept without a date. Correct the "
                 "header (e.g. 'date 2017-01-20') and read it again to date its events.")))
             taken = (None, exc.kwargs["body_at"])

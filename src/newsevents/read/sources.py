@@ -331,7 +331,7 @@ def _jsonl_records(lines: Iterable[Union[str, bytes]], origin: str,
         line_notes = list(notes)
         try:
             if isinstance(line, bytes):
-                if len(line) > max_bytes * 2 + 1024:  # far beyond any article once escaped
+                if len(line) > max_bytes * 6 + 1024:  # beyond any article, even \u-escaped
                     raise TooLarge(where, limit=max_bytes)
                 line = _decode_line(line, where, line_notes)
             if not line.strip():

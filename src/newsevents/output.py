@@ -13,6 +13,7 @@ from importlib.metadata import entry_points
 from typing import Callable, Iterable, TextIO
 
 from rich.console import Console
+from rich.text import Text
 from rich.table import Table
 
 from .errors import BadOption
@@ -117,15 +118,17 @@ def write_table(results: Iterable[ArticleResult], out: TextIO, include_text: boo
     for r in results:
         art = r.article
         title = f"{art.id}  {art.date or 'no date'}  {art.dateline or ''}  {art.title or ''}".strip()
-        table = Table(title=title, title_justify="left", show_lines=False, expand=True)
+        # Text cells: article content is never read as console markup ("[red]" stays literal)
+        table = Table(title=Text(title), title_justify="left", show_lines=False, expand=True)
         for col in ("#", "type", "trigger", "when", "where", "who (agents)", "whom (targets)", "n",
                     "claim", "bg"):
             fixed = col in ("#", "type", "when", "n", "bg")
             table.add_column(col, overflow="fold", no_wrap=fixed, min_width=None if fixed else 8)
         for i, e in enumerate(r.events, 1):
             claim = e.claim.status + (f" ({e.claim.source})" if e.claim.source else "")
-            table.add_row(str(i), e.type, e.trigger.text or "", _when(e), _where(e), _names(e.agents),
-                          _names(e.targets), _count(e), claim, "yes" if e.background else "")
+            cells = (str(i), e.type, e.trigger.text or "", _when(e), _where(e), _names(e.agents),
+                     _names(e.targets), _count(e), claim, "yes" if e.background else "")
+            table.add_row(*(Text(cell) for cell in cells))
         console.print(table)
         if not r.events:
             console.print("  (no events found)")

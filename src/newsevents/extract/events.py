@@ -627,7 +627,10 @@ def attached_time(doc: Doc, c: EventCandidate):
     """The time expression attached to the event's trigger by syntax: first one on the trigger
     itself (or in a clause on a trigger noun: "a rally it had planned for February 10"), then one
     on the verb governing it."""
-    times = _calendar_times(doc)
+    # a time reaches a trigger through the parse, so only times in the triggers' sentences count
+    sents = {sent_of(doc[i]).start for i in c.mentions}
+    times = [(tm, root) for tm, root in _calendar_times(doc)
+             if root is not None and sent_of(root).start in sents]
     own = set(c.mentions)
     clauses = {v.i for i in c.mentions for v in doc[i].children
                if doc[i].pos_ == "NOUN" and v.dep_ == "relcl"}

@@ -290,6 +290,8 @@ def test_body_shift():
     assert ev._body_shift("\n\nOn Monday.", Article(id="a", text="On Monday.")) == 2
     assert ev._body_shift("Same.", Article(id="a", text="Same.")) == 0
     assert ev._body_shift("Other text.", Article(id="a", text="Rewritten.")) is None
+    # a control character the reader blanked does not move the offsets
+    assert ev._body_shift("\nA shot \x96 fired.", Article(id="a", text="A shot   fired.")) == 1
 
 
 def test_evaluate_runs_and_limits(tmp_path, monkeypatch):

@@ -239,6 +239,9 @@ def _body_shift(raw: str, article: Article) -> Optional[int]:
     if article.text == raw:
         return 0
     at = raw.find(article.text)
+    if at < 0:  # the reader blanks control characters, keeping lengths
+        from .read.article import blank_controls
+        at = blank_controls(raw).find(article.text)
     if at < 0:
         log.warning("%s: the article body is not a verbatim part of the input text; "
                     "its offsets are kept as they are", article.id)

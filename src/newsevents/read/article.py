@@ -240,7 +240,7 @@ def article_from_text(raw: str, origin: str, *, id: Optional[str] = None,
         raise BadDate(date)
     notes = list(warnings)
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub(" ", text)
+    text = blank_controls(text)
     meta, body = split_header(text, origin, notes)
     body = body.strip()
     if not body:
@@ -292,6 +292,12 @@ def _field(value: object, key: str) -> str:
 # control characters other than tab and line feed (C0, DEL, C1): never text, and unsafe on a
 # terminal; each becomes a space so that offsets into the body do not move
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def blank_controls(text: str) -> str:
+    """Control characters other than tab and line feed as spaces (lengths, so offsets, kept)."""
+    return _CONTROL.sub(" ", text)
+
 _LANGUAGE_SAMPLE = 3000  # characters of the body looked at to tell its language
 _LANGUAGE_MIN_LETTERS = 80  # shorter texts are not judged
 _LANGUAGE_CONFIDENCE = 0.9

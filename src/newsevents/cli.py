@@ -504,8 +504,10 @@ def export_cmd(
     with handled():
         f = _event_filter(type_, since, until, place, None, None, None, None, None, None, None)
         store = _open_db(db)
-        with _working(f"exporting to {output}", quiet):
-            n = export(store, fmt, output, f, redact_people=redact_people)
+        from .progress import progress_bar
+        with progress_bar("exporting", None, err, quiet or not err.is_terminal,
+                          unit="records") as advance:
+            n = export(store, fmt, output, f, redact_people=redact_people, progress=advance)
         store.close()
         if not quiet:
             err.print(f"{n} record(s) written to {output}")
@@ -521,11 +523,12 @@ def link(
     from .store import link as linking
     with handled():
         store = _open_db(db)
-        with _working("linking", quiet):
+        from .progress import progress_bar
+        with progress_bar("linking", None, err, quiet or not err.is_terminal) as advance:
             if rebuild:
-                counts = linking.rebuild(store)
+                counts = linking.rebuild(store, progress=advance)
             else:
-                linked = linking.link_pending(store)
+                linked = linking.link_pending(store, progress=advance)
                 counts = linking.link_counts(store) | {"articles": linked}
         store.close()
         typer.echo(json.dumps(counts, indent=2))

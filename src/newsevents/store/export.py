@@ -22,14 +22,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import BadOption, DataFileError, ExportError
 from .convert import event_contract
 from .db import Store
 from .names import name_key
-from .query import EventFilter, _sources, event_select, query_events
+from .query import EventFilter, _sources, count_events, event_select, query_events
 from .schema import EventActor, EventCluster, Mention, StoredArticle, StoredEvent
 
 ACLED_COLUMNS = [
@@ -121,16 +121,27 @@ def _in_sentence(mentions: list[Mention], event: dict) -> list[Mention]:
     return [m for m in mentions if m.start is not None and s <= m.start and m.end <= e]
 
 
+def _happening_select(s, f: Optional[EventFilter]):
+    """Events matching ``f`` that stand for a happening: canonical events and unclustered ones."""
+    canonical = select(EventCluster.canonical_event_pk).where(
+        EventCluster.canonical_event_pk.is_not(None))
+    return event_select(s, f or EventFilter()).where(or_(
+        StoredEvent.cluster_pk.is_(None), StoredEvent.pk.in_(canonical)))
+
+
+def count_happenings(store: Store, f: Optional[EventFilter] = None) -> int:
+    """How many happenings (rows of the ACLED-shaped exports) match ``f``."""
+    with store.session() as s:
+        inner = _happening_select(s, f).order_by(None).subquery()
+        return s.scalar(select(func.count()).select_from(inner)) or 0
+
+
 def happenings(store: Store, f: Optional[EventFilter] = None,
                redact_people: bool = False) -> Iterator[tuple[dict, list[StoredArticle]]]:
     """The canonical event of every cluster matching ``f`` (and every unclustered event), with
     the articles reporting it, oldest first."""
     with store.session() as s:
-        canonical = select(EventCluster.canonical_event_pk).where(
-            EventCluster.canonical_event_pk.is_not(None))
-        q = event_select(s, f or EventFilter()).where(or_(
-            StoredEvent.cluster_pk.is_(None), StoredEvent.pk.in_(canonical)))
-        q = q.options(selectinload(StoredEvent.actors).selectinload(EventActor.person),
+        q = _happening_select(s, f).options(selectinload(StoredEvent.actors).selectinload(EventActor.person),
                       selectinload(StoredEvent.place), selectinload(StoredEvent.article))
         for page in s.execute(q.execution_options(yield_per=500)).scalars().partitions():
             sources = _sources(s, {e.cluster_pk for e in page if e.cluster_pk})
@@ -208,26 +219,33 @@ def acled_row(event: dict, articles: list[StoredArticle]) -> dict[str, Any]:
     }
 
 
-def _rows(store: Store, f: Optional[EventFilter], redact: bool) -> Iterator[dict[str, Any]]:
+#: called as ``progress(0, total=N)`` once, then ``progress()`` per record written
+Progress = Optional[Callable[..., None]]
+
+
+def _rows(store: Store, f: Optional[EventFilter], redact: bool,
+          progress: Progress = None) -> Iterator[dict[str, Any]]:
     for event, articles in happenings(store, f, redact):
         yield acled_row(event, articles)
+        if progress is not None:
+            progress()
 
 
 def export_acled_csv(store: Store, out: Path, f: Optional[EventFilter] = None,
-                     redact_people: bool = False) -> int:
+                     redact_people: bool = False, progress: Progress = None) -> int:
     """Write one row per happening in ACLED's CSV columns plus ours; returns the row count."""
     n = 0
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS + EXTRA_COLUMNS)
         writer.writeheader()
-        for row in _rows(store, f, redact_people):
+        for row in _rows(store, f, redact_people, progress):
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
             n += 1
     return n
 
 
 def export_jsonl(store: Store, out: Path, f: Optional[EventFilter] = None,
-                 redact_people: bool = False) -> int:
+                 redact_people: bool = False, progress: Progress = None) -> int:
     """Write every stored event (store output contract v1), one per line."""
     n = 0
     with out.open("w", encoding="utf-8") as fh:
@@ -238,6 +256,8 @@ def export_jsonl(store: Store, out: Path, f: Optional[EventFilter] = None,
         for event in events:
             fh.write(json.dumps(event, ensure_ascii=False) + "\n")
             n += 1
+            if progress is not None:
+                progress()
     return n
 
 
@@ -256,7 +276,7 @@ def _all_redacted(store: Store, f: Optional[EventFilter]) -> Iterator[tuple[dict
 
 
 def export_parquet(store: Store, out: Path, f: Optional[EventFilter] = None,
-                   redact_people: bool = False) -> int:
+                   redact_people: bool = False, progress: Progress = None) -> int:
     """Write the ACLED-shaped table (one row per happening) as Parquet."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -264,16 +284,16 @@ def export_parquet(store: Store, out: Path, f: Optional[EventFilter] = None,
                        pa.float64() if c in ("latitude", "longitude") else pa.string())
               for c in ACLED_COLUMNS + EXTRA_COLUMNS]
     schema = pa.schema(fields)
-    rows = list(_rows(store, f, redact_people))
+    rows = list(_rows(store, f, redact_people, progress))
     pq.write_table(pa.Table.from_pylist(rows, schema=schema), out)
     return len(rows)
 
 
 def export_geojson(store: Store, out: Path, f: Optional[EventFilter] = None,
-                   redact_people: bool = False) -> int:
+                   redact_people: bool = False, progress: Progress = None) -> int:
     """Write a GeoJSON FeatureCollection: one point per happening (null geometry if unplaced)."""
     features = []
-    for row in _rows(store, f, redact_people):
+    for row in _rows(store, f, redact_people, progress):
         lat, lon = row.pop("latitude"), row.pop("longitude")
         geometry = {"type": "Point", "coordinates": [lon, lat]} if lat is not None and lon is not None else None
         features.append({"type": "Feature", "geometry": geometry, "properties": row})
@@ -297,10 +317,12 @@ def exporters() -> dict[str, Callable[..., int]]:
 
 
 def export(store: Store, fmt: str, out: Path, f: Optional[EventFilter] = None,
-           redact_people: bool = False) -> int:
+           redact_people: bool = False, progress: Progress = None) -> int:
     """Export stored events in format ``fmt`` to file ``out``; returns the number of records.
 
-    Exports show reviewed values and leave out the events a reviewer rejected."""
+    Exports show reviewed values and leave out the events a reviewer rejected. ``progress`` is
+    called once per record written by the built-in formats (exporters from entry points take
+    the four positional arguments only)."""
     available = exporters()
     if fmt not in available:
         raise BadOption(f"Unknown export format '{fmt}': use one of {', '.join(sorted(available))}.")
@@ -310,6 +332,10 @@ def export(store: Store, fmt: str, out: Path, f: Optional[EventFilter] = None,
     if out.parent and not out.parent.exists():
         raise ExportError(f"Cannot write {out}: the directory {out.parent} does not exist.")
     try:
+        if fmt in EXPORTERS and progress is not None:
+            total = count_events(store, f) if fmt == "jsonl" else count_happenings(store, f)
+            progress(0, total=total)
+            return available[fmt](store, out, f, redact_people, progress=progress)
         return available[fmt](store, out, f, redact_people)
     except OSError as exc:
         raise ExportError(f"Cannot write {out}: {exc.strerror or exc}.") from exc

@@ -20,7 +20,7 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from rapidfuzz import fuzz
 from sqlalchemy import delete, select, update
@@ -472,19 +472,25 @@ def refresh_clusters(s: Session, cluster_pks: Iterable[int]) -> None:
     s.flush()
 
 
-def link_pending(store: Store) -> int:
-    """Link every stored article that has unlinked events (ingested with linking off)."""
+def link_pending(store: Store, progress: Optional[Callable[..., None]] = None) -> int:
+    """Link every stored article that has unlinked events (ingested with linking off).
+    ``progress`` is called as ``progress(0, total=N)`` once, then ``progress()`` per article."""
     with store.session() as s:
         pks = sorted(set(s.scalars(select(StoredEvent.article_pk).where(
             StoredEvent.cluster_pk.is_(None)))))
+    if progress is not None:
+        progress(0, total=len(pks))
     for pk in pks:
         with store.session() as s:
             link_article(s, s.get(StoredArticle, pk))
+        if progress is not None:
+            progress()
     return len(pks)
 
 
-def rebuild(store: Store) -> dict[str, int]:
-    """Drop every link and link all articles again, oldest first, in one transaction."""
+def rebuild(store: Store, progress: Optional[Callable[..., None]] = None) -> dict[str, int]:
+    """Drop every link and link all articles again, oldest first, in one transaction
+    (``progress`` as for ``link_pending``)."""
     with store.session() as s:
         s.execute(update(StoredEvent).values(cluster_pk=None))
         s.execute(update(EventActor).values(person_pk=None))
@@ -494,9 +500,14 @@ def rebuild(store: Store) -> dict[str, int]:
         s.execute(delete(Person))
         s.flush()
         n = 0
-        for pk in s.scalars(select(StoredArticle.pk).order_by(StoredArticle.pk)).all():
+        pks = s.scalars(select(StoredArticle.pk).order_by(StoredArticle.pk)).all()
+        if progress is not None:
+            progress(0, total=len(pks))
+        for pk in pks:
             link_article(s, s.get(StoredArticle, pk))
             n += 1
+            if progress is not None:
+                progress()
         s.expunge_all()
     return link_counts(store) | {"articles": n}
 

@@ -159,6 +159,15 @@ def test_import_geonames(tiny: Path, tmp_path: Path) -> None:
     assert g.lookup("Betatown Renamed")[0].geonames_id == 2
 
 
+def test_import_geonames_reports_progress_in_lines(tiny: Path, tmp_path: Path) -> None:
+    dump = tmp_path / "XB.txt"
+    dump.write_text("\n".join(_dump_line(600 + i, f"Town {i}", "P", "PPL") for i in range(2500)) + "\n",
+                    "utf-8")
+    calls = []
+    assert import_geonames(tiny, dump, progress=lambda n=1, total=None: calls.append((n, total))) == 2500
+    assert calls == [(0, 2500), (1000, None), (1000, None)]
+
+
 @pytest.mark.parametrize("line, problem", [
     ("500\tShort\tline", "3 tab-separated fields"),
     (_dump_line(501, "Bad Lat", "P", "PPL", lat="north"), "bad number"),

@@ -258,9 +258,16 @@ def gazetteer_import(
     from .gazetteer import get_gazetteer, import_geonames, import_places_csv
     with handled():
         path = _settings(config, None).gazetteer_path()
-        with _working(f"importing {file.name}", quiet):
+        with _working("preparing the gazetteer", quiet):
             get_gazetteer(path)  # make sure the base exists first
-            added = import_places_csv(path, file) if file.suffix.lower() == ".csv" else import_geonames(path, file)
+        if file.suffix.lower() == ".csv":
+            with _working(f"importing {file.name}", quiet):
+                added = import_places_csv(path, file)
+        else:
+            from .progress import progress_bar
+            with progress_bar(f"importing {file.name}", None, err, quiet or not err.is_terminal,
+                              unit="lines") as advance:
+                added = import_geonames(path, file, progress=advance)
         typer.echo(f"{added} place(s) added to {path}")
 
 

@@ -41,12 +41,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
+from typing import Callable, Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz, process
 
 from .errors import DataFileError, GazetteerImportError, GazetteerMissing
 from .knowledge import data_lines
+from .progress import count_lines
 from .streams import batched
 from .schema import Place
 
@@ -898,10 +899,15 @@ def _geonames_row(parts: list[str], where: str, regions: dict, countries: dict) 
         alternates=[a for a in parts[3].split(",") if usable_alternate(a)])
 
 
-def _geonames_lines(dump: Path, regions: dict, countries: dict) -> Iterator[PlaceRow]:
+def _geonames_lines(dump: Path, regions: dict, countries: dict,
+                    progress: Optional[Callable[..., None]] = None) -> Iterator[PlaceRow]:
     try:
+        if progress is not None:
+            progress(0, total=count_lines(Path(dump)))
         with Path(dump).open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
+                if progress is not None and n % 1000 == 0:
+                    progress(1000)
                 if not line.strip() or line.startswith("#"):
                     continue
                 row = _geonames_row(line.rstrip("\n").split("\t"), f"{dump}, line {n}",
@@ -912,13 +918,14 @@ def _geonames_lines(dump: Path, regions: dict, countries: dict) -> Iterator[Plac
         raise GazetteerImportError(str(dump), reason=f"cannot be read ({exc})") from exc
 
 
-def import_geonames(path_db: Path, dump: Path) -> int:
+def import_geonames(path_db: Path, dump: Path, progress: Optional[Callable[..., None]] = None) -> int:
     """Add the places of a GeoNames dump (``allCountries.txt`` or ``XX.txt`` from the GeoNames
     download server: 19 tab-separated columns) to the gazetteer; returns rows added or updated.
 
     Populated places, administrative divisions, and spots, areas, terrain and water features
     (as landmarks) are kept. A place already present (same GeoNames id) is replaced. All or
     nothing: a malformed line raises GazetteerImportError naming it and nothing is added.
+    ``progress`` is called as ``progress(0, total=LINES)`` once, then with lines read.
     """
     conn = _writable(path_db)
     try:
@@ -928,7 +935,7 @@ def import_geonames(path_db: Path, dump: Path) -> int:
         countries = dict(conn.execute("SELECT country_code, name FROM places WHERE kind = 'country'"))
         with conn:
             import_id = _record_import(conn, "geonames", dump)
-            added = _insert(conn, _geonames_lines(dump, regions, countries), replace=True,
+            added = _insert(conn, _geonames_lines(dump, regions, countries, progress), replace=True,
                             import_id=import_id)
             conn.execute("UPDATE imports SET places = ? WHERE id = ?", (added, import_id))
     finally:

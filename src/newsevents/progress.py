@@ -52,9 +52,9 @@ def _file_articles(path: Path) -> Optional[int]:
     suffix = path.suffix.lower()
     try:
         if suffix in _LINES:
-            return _count_lines(path)
+            return count_lines(path)
         if suffix in _TABLES:
-            return max(0, _count_lines(path) - 1)
+            return max(0, count_lines(path) - 1)
         if suffix == ".parquet":
             import pyarrow.parquet as pq
             return pq.ParquetFile(path).metadata.num_rows
@@ -65,7 +65,7 @@ def _file_articles(path: Path) -> Optional[int]:
     return 1
 
 
-def _count_lines(path: Path) -> int:
+def count_lines(path: Path) -> int:
     """Lines of ``path`` holding something."""
     with path.open("rb") as f:
         return sum(1 for line in f if line.strip())

@@ -70,3 +70,12 @@ def test_export_errors(arrests, tmp_path):
         export(arrests, "xlsx", tmp_path / "x.xlsx")
     with pytest.raises(ExportError):
         export(arrests, "jsonl", tmp_path / "missing" / "x.jsonl")
+
+
+@pytest.mark.parametrize("fmt", ["acled-csv", "jsonl", "geojson"])
+def test_progress_gets_the_total_first_then_one_call_per_record(arrests, tmp_path, fmt):
+    calls = []
+    n = export(arrests, fmt, tmp_path / "out", EventFilter(type=["ARREST"]),
+               progress=lambda k=1, total=None: calls.append((k, total)))
+    assert calls[0][0] == 0 and calls[0][1] == n
+    assert calls[1:] == [(1, None)] * n

@@ -73,3 +73,10 @@ def test_rebuild_gives_the_same_links(linked):
     before = (counts(linked), link_counts(linked), list(query_events(linked)))
     rebuild(linked)
     assert (counts(linked), link_counts(linked), list(query_events(linked))) == before
+
+
+def test_rebuild_reports_progress_per_article(linked):
+    calls = []
+    counts_after = rebuild(linked, progress=lambda k=1, total=None: calls.append((k, total)))
+    assert calls[0] == (0, counts_after["articles"])
+    assert len(calls) == counts_after["articles"] + 1

@@ -16,7 +16,7 @@ from newsevents.store.ingest import store_result
 from tests.store.conftest import postgres_url, temporary_url  # noqa: F401 - shared PG helpers
 
 REPO = Path(__file__).resolve().parents[2]
-SEED_DIR = REPO.parent / "shared" / "seed"
+SEED_DIR = REPO / "tests" / "golden"  # the seed article, kept with its hand annotation
 SAMPLES = REPO / "src" / "newsevents" / "data" / "samples"
 SEED_ID = "000_d442ccff8fdceaa2"
 REVIEWER = ("rita", "rita-password-1")
@@ -25,9 +25,8 @@ ADMIN = ("ada", "ada-password-1")
 
 
 def seed_inputs() -> list[str]:
-    """The seed article (when shared/ is beside the repository) and the bundled samples."""
-    inputs = [str(p) for p in sorted(SEED_DIR.glob("*.txt"))] if SEED_DIR.is_dir() else []
-    return inputs + [str(SAMPLES)]
+    """The seed article and the bundled samples."""
+    return [str(p) for p in sorted(SEED_DIR.glob("*.txt"))] + [str(SAMPLES)]
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,35 @@ project's own.
 
 from __future__ import annotations
 
+import tomllib
+from functools import lru_cache
+from importlib import resources
 from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
+from ..errors import DataFileError
 from ..extensions import sent_of, sentences
 from ..schema import Event
 from .events import (ARMED_KINDS, KILL, PERSON_KINDS, EventCandidate, _agent_phrase, _children,
                      _subject, match_trigger, type_names)
+
+
+@lru_cache(maxsize=None)
+def _word_lists() -> dict[str, list[str]]:
+    name = "coding_rules.toml"
+    try:
+        return tomllib.loads(resources.files("newsevents").joinpath(f"data/{name}").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(name, reason=str(exc)) from exc
+
+
+def _words(key: str) -> list[str]:
+    """One word list of ``data/coding_rules.toml``."""
+    try:
+        return _word_lists()[key]
+    except KeyError as exc:
+        raise DataFileError("coding_rules.toml", reason=f"the list '{key}' is missing") from exc
 
 
 # -- ACLED's coding of protests and crowd violence, from the whole report ---------------------
@@ -28,38 +49,26 @@ from .events import (ARMED_KINDS, KILL, PERSON_KINDS, EventCandidate, _agent_phr
 # demonstration is mob violence. What the demonstrators protest about ("demanding the release of
 # those arrested") is not what happened at the demonstration.
 PROTEST_FAMILY = {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST", "VIOL_DEMONSTR"}
-DEMONSTRATION_WORDS = {"protest", "protester", "protestor", "demonstrate", "demonstration",
-                       "demonstrator", "rally", "march", "marcher", "strike", "striker", "sit-in",
-                       "picket", "agitation", "agitate", "vigil", "blockade"}
+DEMONSTRATION_WORDS = frozenset(_words("demonstration_words"))
 # demonstrators' violence (lemmas); stones and the like only when thrown or used
-CROWD_VIOLENCE = {"pelt", "vandalise", "vandalize", "vandalism", "vandal", "loot", "looting",
-                  "ransack", "smash", "clash", "scuffle", "brawl", "riot", "rioting", "rioter",
-                  "arson", "barricade", "molotov", "firebomb", "stone-pelting", "rampage",
-                  "projectile", "firecracker"}
-SYMMETRIC = {"clash", "scuffle", "brawl"}  # either side may be named first
-THROWN = {"stone", "rock", "brick", "bottle", "egg"}
-THROW_VERBS = {"throw", "hurl", "pelt", "use", "lob"}
-BURN_VERBS = {"burn", "set", "torch", "damage", "destroy", "smash", "break"}
-BURNED_THINGS = {"tyre", "tire", "vehicle", "car", "bus", "truck", "office", "building", "house",
-                 "shop", "store", "bank", "window", "station", "post", "property", "booth",
-                 "motorcycle", "bike", "barricade", "obstacle", "garbage", "dumpster", "gate",
-                 "train", "tree", "furniture", "camera"}
-PEACEFUL_BURNING = {"effigy", "flag", "candle", "copy", "photo", "picture", "poster", "torch"}
-INTERVENTION = {"tear", "teargas", "disperse", "cannon", "baton", "lathi", "arrest", "detain",
-                "rubber", "pepper", "stun", "evict", "intervene", "cane", "truncheon", "charge",
-                "detention", "suppress", "crackdown", "break"}
-AUTHORITY_ACTS = {"remove", "prevent", "push", "stop", "drag", "block", "expel", "forbid", "ban"}
-MODIFIER_CUES = {"tear", "rubber", "pepper", "stun", "water"}  # cues that modify a noun
-EXCESSIVE = {"violently", "brutally", "excessive", "brutal", "bloody", "deadly", "fatally"}
-FORCE_VERBS = {"beat", "attack", "hit", "injure", "wound", "assault", "kill", "shoot", "club"}
-LIVE_FIRE = {"live"}  # "live ammunition", "live rounds", "live bullets"
+CROWD_VIOLENCE = frozenset(_words("crowd_violence"))
+SYMMETRIC = frozenset(_words("symmetric"))  # either side may be named first
+THROWN = frozenset(_words("thrown"))
+THROW_VERBS = frozenset(_words("throw_verbs"))
+BURN_VERBS = frozenset(_words("burn_verbs"))
+BURNED_THINGS = frozenset(_words("burned_things"))
+PEACEFUL_BURNING = frozenset(_words("peaceful_burning"))
+INTERVENTION = frozenset(_words("intervention"))
+AUTHORITY_ACTS = frozenset(_words("authority_acts"))
+MODIFIER_CUES = frozenset(_words("modifier_cues"))  # cues that modify a noun
+EXCESSIVE = frozenset(_words("excessive"))
+FORCE_VERBS = frozenset(_words("force_verbs"))
+LIVE_FIRE = frozenset(_words("live_fire"))  # "live ammunition", "live rounds", "live bullets"
 AUTHORITY_KINDS = {"police", "state_forces", "military", "intelligence"}
 UNREALISED = {"planned", "postponed", "cancelled", "negated", "hypothetical"}
-ACCUSING = {"accuse", "blame", "charge", "suspect"}  # "accusing them of organising the protests"
+ACCUSING = frozenset(_words("accusing"))  # "accusing them of organising the protests"
 CLAUSE_EDGES = {"advcl", "conj", "parataxis", "ROOT", "ccomp"}
-CAUSE_HEADS = {"demand", "against", "over", "denounce", "condemn", "release", "oppose", "decry",
-               "following", "regard", "about", "protest", "criticise", "criticize", "justice",
-               "accountability", "seek", "call", "for", "follow", "because"}
+CAUSE_HEADS = frozenset(_words("cause_heads"))
 
 
 def _unrealised(doc: Doc, e: Event, head: int) -> bool:
@@ -180,12 +189,8 @@ def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
     return cues
 
 
-ARMED_DOERS = {"militant", "gunman", "gunmen", "soldier", "troop", "police", "policeman", "officer",
-               "force", "forces", "army", "militia", "militiaman", "militiamen", "rebel", "insurgent",
-               "trafficker", "gang", "gangster", "assailant", "attacker", "armed", "jihadist",
-               "fighter", "bandit", "pastoralist"}
-CROWD_DOERS = {"mob", "crowd", "rioter", "villager", "resident", "youth", "local", "fan", "settler",
-               "people", "protester", "demonstrator", "student", "worker", "mourner", "supporter"}
+ARMED_DOERS = frozenset(_words("armed_doers"))
+CROWD_DOERS = frozenset(_words("crowd_doers"))
 
 
 def _armed_doers(doc: Doc, head: int) -> bool:
@@ -230,23 +235,11 @@ def code_protest(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
 # soldiers and police); an armed clash is organised armed groups fighting each other (an attack
 # on a patrol, a base or members of another armed group, a shoot-out). An abduction whose victim
 # is killed is coded as the killing; a mob is a crowd, not an armed group.
-MUTUAL_FIGHTING = {"shootout", "shoot-out", "gunfight", "firefight", "clash", "exchange", "battle",
-                   "fighting", "crossfire", "skirmish", "retaliate", "repulse", "repel", "fight",
-                   "confrontation", "gunbattle"}
-MUTUAL_PHRASES = ("shoot-out", "shoot - out", "gun battle", "exchange of fire", "returned fire")
-ARMED_TARGETS = {"soldier", "troop", "troops", "militiaman", "militiamen", "fighter", "militant",
-                 "rebel", "insurgent", "jihadist", "position", "base", "outpost", "checkpoint",
-                 "patrol", "convoy", "barracks", "army", "military", "militia", "gang", "gangster",
-                 "trafficker", "cartel", "policeman", "policemen", "paramilitary", "guerrilla",
-                 "commander", "garrison", "forces", "force", "vigilante", "combatant", "police",
-                 "guard", "security"}
-CIVILIAN_TARGETS = {"civilian", "villager", "resident", "farmer", "woman", "child", "girl", "boy",
-                    "family", "student", "teacher", "journalist", "worker", "passenger", "worshipper",
-                    "shopkeeper", "trader", "driver", "man", "men", "people", "person", "home",
-                    "house", "village", "church", "mosque", "school", "market", "vehicle", "bus",
-                    "motorcyclist", "herder", "pastor", "priest", "politician", "candidate",
-                    "councillor", "leader", "official", "activist", "lawyer", "doctor", "nurse"}
-OFF_DUTY = {"off-duty", "off", "retired", "former"}
+MUTUAL_FIGHTING = frozenset(_words("mutual_fighting"))
+MUTUAL_PHRASES = tuple(_words("mutual_phrases"))
+ARMED_TARGETS = frozenset(_words("armed_targets"))
+CIVILIAN_TARGETS = frozenset(_words("civilian_targets"))
+OFF_DUTY = frozenset(_words("off_duty"))
 
 
 def _target_words(tok: Token) -> set[str]:
@@ -261,8 +254,8 @@ def _target_words(tok: Token) -> set[str]:
 
 # ACLED codes violence by its weapon when one is named: explosions and remote violence before
 # attacks and clashes, the most specific weapon first
-DETAINEE_HARM = {"assault", "torture", "kill", "rape", "electrocute", "whip", "stab"}
-UNIT_WORDS = {"unit", "battalion", "brigade", "regiment", "division", "corps", "battery", "squad"}
+DETAINEE_HARM = frozenset(_words("detainee_harm"))
+UNIT_WORDS = frozenset(_words("unit_words"))
 WEAPON_ORDER = ["CHEM_WEAP", "SUIC_BOMB", "AIR_STRIKE", "ART_MISS_ATTACK", "GRENADE", "REM_EXPLOS"]
 
 
@@ -285,8 +278,7 @@ def _types_named(doc: Doc, sent: Span) -> set[str]:
     return found
 
 
-CAPTIVES = {"man", "woman", "robber", "suspect", "thief", "member", "leader", "commander", "soldier",
-            "fighter", "person", "people", "boy", "girl", "militant", "rebel", "driver", "civilian"}
+CAPTIVES = frozenset(_words("captives"))
 
 
 def _takes_people(verb: Token) -> bool:
@@ -356,15 +348,10 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
 # actor overtakes territory"; taken after the holder withdrew, with no fighting told, it is a
 # non-violent transfer.
 TERRITORY = {"GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER", "NON_VIOL_TERRIT_TRANSFER"}
-STATE_WORDS = {"government", "army", "military", "troop", "troops", "soldier", "trooper", "regime",
-               "pro-government", "police", "gendarmerie", "marine", "navy", "brigade", "battalion",
-               "national"}
-NON_STATE_WORDS = {"rebel", "militant", "insurgent", "jihadist", "militia", "militiaman", "fighter",
-                   "opposition", "separatist", "group", "guerrilla", "extremist", "movement",
-                   "faction", "insurgency", "terrorist", "bandit", "gang"}
-WITHDRAWAL = {"withdraw", "evacuate", "retreat", "vacate", "abandon", "hand", "pull", "leave"}
-FIGHT_WORDS = {"battle", "fighting", "clash", "attack", "offensive", "assault", "fight", "shelling",
-               "airstrike", "storm", "push"}
+STATE_WORDS = frozenset(_words("state_words"))
+NON_STATE_WORDS = frozenset(_words("non_state_words"))
+WITHDRAWAL = frozenset(_words("withdrawal"))
+FIGHT_WORDS = frozenset(_words("fight_words"))
 
 
 def _taker(doc: Doc, tok: Token) -> str:

@@ -136,3 +136,13 @@ def test_undated_article_with_unanchored_dates_does_not_break():
     assert events
     for e in events:
         assert e.date is None or e.date.value is None or e.date.value[:1].isdigit()
+
+
+@pytest.mark.parametrize("text, type_, trigger, status", [
+    ("Nurses began a sit-in outside the health ministry on Monday.", "PEACE_PROTEST", "sit-in", "asserted"),
+    ("The union plans to stage a sit-in at the port next week.", "PEACE_PROTEST", "sit-in", "planned"),
+    ("Two gunmen died in a shoot-out with soldiers on Monday.", "ARMED_CLASH", "shoot-out", "asserted"),
+])
+def test_hyphenated_triggers_match_as_the_tokenizer_splits_them(text, type_, trigger, status):
+    e = extract(text, date="2024-05-08").events[0]
+    assert (e.type, e.trigger.text, e.claim.status) == (type_, trigger, status)

@@ -104,9 +104,14 @@ class EventCandidate:
 def triggers() -> dict[str, list[TriggerDef]]:
     """First word → trigger definitions, longest and strongest first."""
     table: dict[str, list[TriggerDef]] = {}
+    seen = set()
     for phrase, pos, type_, weight, needs in tsv("triggers.tsv", 5):
-        d = TriggerDef(tuple(phrase.lower().split()), pos, type_, float(weight), needs)
-        table.setdefault(d.words[0], []).append(d)
+        # a hyphenated word is also matched as the tokenizer splits it ("sit-in": sit - in)
+        for words in {phrase.lower(), phrase.lower().replace("-", " - ")}:
+            d = TriggerDef(tuple(words.split()), pos, type_, float(weight), needs)
+            if (d.words, pos, type_) not in seen:
+                seen.add((d.words, pos, type_))
+                table.setdefault(d.words[0], []).append(d)
     for defs in table.values():
         defs.sort(key=lambda d: (-len(d.words), -d.weight))
     return table

@@ -348,12 +348,11 @@ def ingest(
                 report = extract_to_parquet(items, run, to_parquet, progress=progress)
             _ingest_summary(report, quiet, f"{report.stored} written to {to_parquet}")
             return
-        store = _open_db(db)
-        with _ingest_progress(no_bar, total) as progress, \
-                _extractor(engine, scheduler, n_workers, settings) as run:
-            report = ingest(store, items, settings, reextract=reextract, link=not no_link,
-                            progress=progress, extract=run)
-        store.close()
+        with _open_db(db) as store:
+            with _ingest_progress(no_bar, total) as progress, \
+                    _extractor(engine, scheduler, n_workers, settings) as run:
+                report = ingest(store, items, settings, reextract=reextract, link=not no_link,
+                                progress=progress, extract=run)
         _ingest_summary(report, quiet, f"{report.stored} stored, {report.reextracted} re-extracted, "
                         f"{report.already_stored} already stored")
 
@@ -385,12 +384,11 @@ def load(
     """Import Parquet results (from `ingest --to-parquet`) into a store, one transaction per article."""
     from .distributed import load_results
     with handled():
-        store = _open_db(db)
-        no_bar = quiet or not err.is_terminal
-        with _ingest_progress(no_bar, None if no_bar else _result_rows(directory), "loading") as progress:
-            report = load_results(store, directory, replace=replace, link=not no_link,
-                                  progress=progress)
-        store.close()
+        with _open_db(db) as store:
+            no_bar = quiet or not err.is_terminal
+            with _ingest_progress(no_bar, None if no_bar else _result_rows(directory), "loading") as progress:
+                report = load_results(store, directory, replace=replace, link=not no_link,
+                                      progress=progress)
         _ingest_summary(report, quiet, f"{report.stored} stored, {report.reextracted} replaced, "
                         f"{report.already_stored} already stored")
 
@@ -448,10 +446,9 @@ def events(
     with handled():
         f = _event_filter(type_, since, until, place, actor, person, claim, background, text,
                           article, limit)
-        store = _open_db(db)
-        with _output(output) as out:
-            write_records(query_events(store, f), fmt, out, "events")
-        store.close()
+        with _open_db(db) as store:
+            with _output(output) as out:
+                write_records(query_events(store, f), fmt, out, "events")
 
 
 @app.command()
@@ -470,10 +467,9 @@ def articles(
     from .store.query import ArticleFilter, query_articles
     with handled():
         f = ArticleFilter(since=since, until=until, text=text, source=source, limit=limit)
-        store = _open_db(db)
-        with _output(output) as out:
-            write_records(query_articles(store, f), fmt, out, "articles")
-        store.close()
+        with _open_db(db) as store:
+            with _output(output) as out:
+                write_records(query_articles(store, f), fmt, out, "articles")
 
 
 @app.command()
@@ -488,10 +484,9 @@ def people(
     from .store.formats import write_records
     from .store.query import PersonFilter, query_people
     with handled():
-        store = _open_db(db)
-        with _output(output) as out:
-            write_records(query_people(store, PersonFilter(name=name, limit=limit)), fmt, out, "people")
-        store.close()
+        with _open_db(db) as store:
+            with _output(output) as out:
+                write_records(query_people(store, PersonFilter(name=name, limit=limit)), fmt, out, "people")
 
 
 @app.command("export")
@@ -510,12 +505,11 @@ def export_cmd(
     from .store.export import export
     with handled():
         f = _event_filter(type_, since, until, place, None, None, None, None, None, None, None)
-        store = _open_db(db)
-        from .progress import progress_bar
-        with progress_bar("exporting", None, err, quiet or not err.is_terminal,
-                          unit="records") as advance:
-            n = export(store, fmt, output, f, redact_people=redact_people, progress=advance)
-        store.close()
+        with _open_db(db) as store:
+            from .progress import progress_bar
+            with progress_bar("exporting", None, err, quiet or not err.is_terminal,
+                              unit="records") as advance:
+                n = export(store, fmt, output, f, redact_people=redact_people, progress=advance)
         if not quiet:
             err.print(f"{n} record(s) written to {output}")
 
@@ -529,15 +523,14 @@ def link(
     """Link stored articles: cluster duplicate events, resolve people, record contradictions."""
     from .store import link as linking
     with handled():
-        store = _open_db(db)
-        from .progress import progress_bar
-        with progress_bar("linking", None, err, quiet or not err.is_terminal) as advance:
-            if rebuild:
-                counts = linking.rebuild(store, progress=advance)
-            else:
-                linked = linking.link_pending(store, progress=advance)
-                counts = linking.link_counts(store) | {"articles": linked}
-        store.close()
+        with _open_db(db) as store:
+            from .progress import progress_bar
+            with progress_bar("linking", None, err, quiet or not err.is_terminal) as advance:
+                if rebuild:
+                    counts = linking.rebuild(store, progress=advance)
+                else:
+                    linked = linking.link_pending(store, progress=advance)
+                    counts = linking.link_counts(store) | {"articles": linked}
         typer.echo(json.dumps(counts, indent=2))
 
 
@@ -548,9 +541,8 @@ def db_upgrade(
     """Create the store or bring its schema to the newest migration (also done on every open)."""
     from .store.db import current_revision
     with handled():
-        store = _open_db(db)
-        typer.echo(f"schema revision {current_revision(store)}")
-        store.close()
+        with _open_db(db) as store:
+            typer.echo(f"schema revision {current_revision(store)}")
 
 
 # -- the server --------------------------------------------------------------------------------
@@ -610,9 +602,8 @@ def users_add(
         check_username(name)
         check_role(role)
         password = _password(password_stdin)
-        store = _open_db(db)
-        add_user(store, name, password, role)
-        store.close()
+        with _open_db(db) as store:
+            add_user(store, name, password, role)
         err.print(f"user {name} added ({role})")
 
 
@@ -624,9 +615,8 @@ def users_list(
     """List the user accounts: name, role, whether disabled, when created."""
     from .serve.auth import list_users
     with handled():
-        store = _open_db(db)
-        users = list_users(store)
-        store.close()
+        with _open_db(db) as store:
+            users = list_users(store)
         if as_json:
             typer.echo(json.dumps(users, indent=2))
         else:
@@ -644,9 +634,8 @@ def users_passwd(
     from .serve.auth import set_password
     with handled():
         password = _password(password_stdin)
-        store = _open_db(db)
-        set_password(store, name, password)
-        store.close()
+        with _open_db(db) as store:
+            set_password(store, name, password)
         err.print(f"password of {name} changed")
 
 
@@ -659,9 +648,8 @@ def users_role(
     """Change a user's role."""
     from .serve.auth import set_role
     with handled():
-        store = _open_db(db)
-        set_role(store, name, role)
-        store.close()
+        with _open_db(db) as store:
+            set_role(store, name, role)
         err.print(f"{name} is now a {role}")
 
 
@@ -674,9 +662,8 @@ def users_disable(
     """Disable a user (logins, sessions and API tokens stop working), or --enable them again."""
     from .serve.auth import set_disabled
     with handled():
-        store = _open_db(db)
-        set_disabled(store, name, not enable)
-        store.close()
+        with _open_db(db) as store:
+            set_disabled(store, name, not enable)
         err.print(f"{name} {'enabled' if enable else 'disabled'}")
 
 
@@ -690,13 +677,12 @@ def users_token(
     """Print a new API token for scripts (Authorization: Bearer TOKEN); shown only once."""
     from .serve.auth import new_token, revoke_tokens
     with handled():
-        store = _open_db(db)
-        if revoke:
-            n = revoke_tokens(store, name)
-            err.print(f"{n} token(s) of {name} revoked")
-        else:
-            typer.echo(new_token(store, name, label))
-        store.close()
+        with _open_db(db) as store:
+            if revoke:
+                n = revoke_tokens(store, name)
+                err.print(f"{n} token(s) of {name} revoked")
+            else:
+                typer.echo(new_token(store, name, label))
 
 
 def main() -> None:

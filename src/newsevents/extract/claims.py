@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from ..schema import Claim
 from .timex_periods import period_of
 from .events import EventCandidate, attached_time, build_events
-from ..extensions import sent_of
+from ..extensions import per_doc, sent_of
 
 PRIORITY = {"cancelled": 6, "postponed": 6, "denied": 5, "negated": 4, "hypothetical": 3,
             "claimed": 2, "alleged": 2, "planned": 1, "asserted": 0}
@@ -127,13 +127,11 @@ def _stronger(a: str, b: str) -> str:
 
 def _according_positions(doc: Doc) -> list[int]:
     """Tokens "according" followed by "to" in the doc, found once per doc."""
-    found = doc.user_data.get("newsevents_according")
-    if found is None:
+    def find() -> list[int]:
         lower = doc.to_array(LOWER).tolist() if len(doc) else []
         according, to = doc.vocab.strings["according"], doc.vocab.strings["to"]
-        found = [i for i in range(len(lower) - 1) if lower[i] == according and lower[i + 1] == to]
-        doc.user_data["newsevents_according"] = found
-    return found
+        return [i for i in range(len(lower) - 1) if lower[i] == according and lower[i + 1] == to]
+    return per_doc(doc, "newsevents_according", len(doc), find)
 
 
 def _according_to(sent, actors) -> Optional[str]:

@@ -32,7 +32,7 @@ from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Qua
 from ..schema import Span as TextSpan
 from .actors import ActorMention
 from .classify import MODEL_RULE, classify
-from ..extensions import sent_of, sentences
+from ..extensions import per_doc, sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
                 "lawyers", "farmers", "traders", "protesters"}
@@ -620,12 +620,9 @@ def _root(doc: Doc, start: int, end: int) -> Optional[Token]:
 def _calendar_times(doc: Doc) -> list:
     """The article's calendar times with their syntactic roots, worked out once per doc."""
     found = doc._.times or []
-    cached = doc.user_data.get("newsevents_calendar_times")
-    if cached is None or cached[0] is not found:
-        cached = (found, [(tm, _root(doc, tm.start, tm.end)) for tm in found
-                          if tm.type in ("DATE", "TIME") and tm.value and tm.value[:1].isdigit()])
-        doc.user_data["newsevents_calendar_times"] = cached
-    return cached[1]
+    return per_doc(doc, "newsevents_calendar_times", found, lambda: [
+        (tm, _root(doc, tm.start, tm.end)) for tm in found
+        if tm.type in ("DATE", "TIME") and tm.value and tm.value[:1].isdigit()])
 
 
 def attached_time(doc: Doc, c: EventCandidate):
@@ -752,12 +749,8 @@ def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
 def _event_places(doc: Doc) -> list[PlaceMention]:
     """The article's located places where an event can happen, worked out once per doc."""
     found = doc._.places or []
-    cached = doc.user_data.get("newsevents_event_places")
-    if cached is None or cached[0] is not found:
-        cached = (found, [p for p in found if p.kind == "place" and p.lat is not None
-                          and not _in_longer_name(doc, p)])
-        doc.user_data["newsevents_event_places"] = cached
-    return cached[1]
+    return per_doc(doc, "newsevents_event_places", found, lambda: [
+        p for p in found if p.kind == "place" and p.lat is not None and not _in_longer_name(doc, p)])
 
 
 def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:

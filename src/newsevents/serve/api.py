@@ -27,8 +27,8 @@ from ..errors import CsrfFailed, NotAuthenticated, RecordNotFound
 from ..store import review
 from ..store.convert import event_contract
 from ..store.db import Store
-from ..store.query import (EventFilter, _sources, event_select, matching_articles, people_named,
-                           person_record)
+from ..store.query import (EventFilter, _sources, count_rows, event_select, matching_articles,
+                           people_named, person_record)
 from ..store.schema import (EventActor, EventCluster, Mention, Person, PersonAlias, StoredArticle,
                             StoredEvent, StoredPlace)
 from . import auth
@@ -205,7 +205,7 @@ def list_events(request: Request, user: Reader, f: Filters, limit: Limit = 50,
     """Stored events matching the filters, sorted and paginated: {total, items}."""
     with _store(request).session() as s:
         base = event_select(s, f)
-        total = s.scalar(select(func.count()).select_from(base.order_by(None).subquery())) or 0
+        total = count_rows(s, base)
         key = SORTS[sort]
         q = base.order_by(None)
         if sort == "place":
@@ -283,8 +283,7 @@ def _articles(s: Session, words: Optional[str], limit: int, offset: int) -> tupl
     q = select(StoredArticle, n_events)
     if words:
         q = q.where(StoredArticle.pk.in_(matching_articles(s, words)))
-    total = s.scalar(select(func.count()).select_from(
-        q.with_only_columns(StoredArticle.pk).subquery())) or 0
+    total = count_rows(s, q.with_only_columns(StoredArticle.pk))
     rows = s.execute(q.order_by(StoredArticle.date.desc(), StoredArticle.pk.desc())
                      .limit(limit).offset(offset)).all()
     return total, [(a, n) for a, n in rows]
@@ -391,8 +390,7 @@ def list_people(request: Request, user: Reader, q: Words = None, limit: Limit = 
         if q:
             query = query.where((Person.pk.in_(people_named(q))) |
                                 func.lower(Person.name).contains(q.lower(), autoescape=True))
-        total = s.scalar(select(func.count()).select_from(
-            query.with_only_columns(Person.pk).subquery())) or 0
+        total = count_rows(s, query.with_only_columns(Person.pk))
         rows = s.execute(query.order_by(Person.name, Person.pk).limit(limit).offset(offset)).all()
         return {"total": total, "limit": limit, "offset": offset,
                 "items": [_person_summary(p, n) for p, n in rows]}
@@ -473,7 +471,7 @@ def list_clusters(request: Request, user: Reader, limit: Limit = 50, offset: Off
         q = select(EventCluster).where(EventCluster.n_sources >= min_sources)
         if type:
             q = q.where(EventCluster.type == type.upper())
-        total = s.scalar(select(func.count()).select_from(q.subquery())) or 0
+        total = count_rows(s, q)
         rows = s.scalars(q.order_by(EventCluster.n_sources.desc(), EventCluster.pk)
                          .limit(limit).offset(offset)).all()
         return {"total": total, "limit": limit, "offset": offset,

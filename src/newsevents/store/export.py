@@ -22,14 +22,14 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..errors import BadOption, DataFileError, ExportError
 from .convert import event_contract
 from .db import Store
 from .names import name_key
-from .query import EventFilter, _sources, count_events, event_select, query_events
+from .query import EventFilter, _sources, count_events, count_rows, event_select, query_events
 from .schema import EventActor, EventCluster, Mention, StoredArticle, StoredEvent
 
 ACLED_COLUMNS = [
@@ -132,8 +132,7 @@ def _happening_select(s, f: Optional[EventFilter]):
 def count_happenings(store: Store, f: Optional[EventFilter] = None) -> int:
     """How many happenings (rows of the ACLED-shaped exports) match ``f``."""
     with store.session() as s:
-        inner = _happening_select(s, f).order_by(None).subquery()
-        return s.scalar(select(func.count()).select_from(inner)) or 0
+        return count_rows(s, _happening_select(s, f))
 
 
 def happenings(store: Store, f: Optional[EventFilter] = None,

@@ -184,11 +184,15 @@ def query_events(store: Store, f: Optional[EventFilter] = None) -> Iterator[dict
                 yield event_contract(e, e.article.id, cid, srcs)
 
 
+def count_rows(session: Session, query: Select) -> int:
+    """How many rows ``query`` returns (counted in the database, its ordering dropped)."""
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
 def count_events(store: Store, f: Optional[EventFilter] = None) -> int:
     """How many stored events match ``f``."""
     with store.session() as s:
-        inner = event_select(s, f or EventFilter()).order_by(None).subquery()
-        return s.scalar(select(func.count()).select_from(inner)) or 0
+        return count_rows(s, event_select(s, f or EventFilter()))
 
 
 def query_articles(store: Store, f: Optional[ArticleFilter] = None) -> Iterator[dict[str, Any]]:

@@ -116,6 +116,18 @@ def test_bad_settings_file_is_a_usage_error(runner, tmp_path, article):
     assert res.exit_code == 2 and "E301" in res.stderr
 
 
+def test_settings_file_limits_the_body_length(runner, tmp_path, caplog):
+    cfg = tmp_path / "short.toml"
+    cfg.write_text("max_article_chars = 200\n")
+    article = tmp_path / "long.txt"
+    article.write_text("Police arrested ten protesters in Lahore on Monday. " * 20)
+    res = runner.invoke(app, ["extract", str(article), "-f", "jsonl", "-q", "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert "[W102]" in caplog.text and "200 character limit" in caplog.text
+    record = json.loads(res.stdout)
+    assert record["events"] and max(e["sentence"]["end"] for e in record["events"]) <= 200
+
+
 def test_workers_keep_order_and_results(runner, monkeypatch):
     from newsevents import api
     one = runner.invoke(app, ["extract", str(SAMPLES), "-f", "jsonl", "-q", "--workers", "1"])

@@ -23,7 +23,8 @@ from newsevents import extract
 from newsevents.api import extract_articles
 from newsevents.cli import app
 from newsevents.errors import NewsEventsError
-from newsevents.read import article_from_html, article_from_text, read_paths, record_article
+from newsevents.read import (Limits, article_from_html, article_from_text, read_paths,
+                             record_article)
 from newsevents.schema import Article, ReadProblem
 from newsevents.settings import default_settings
 
@@ -99,7 +100,7 @@ FIELDS = st.sampled_from(["text", "id", "date", "title", "url", "source", "other
 @settings(max_examples=400, deadline=None)
 def test_records_with_missing_or_wrong_typed_fields(record):
     try:
-        article = record_article(record, "in.jsonl:1", 10_000)
+        article = record_article(record, "in.jsonl:1", Limits(bytes=10_000))
     except NewsEventsError as exc:
         assert exc.code in ("E102", "E104", "E105", "E108"), exc
         return

@@ -133,6 +133,7 @@ def extract(text: str, date: Optional[str] = None, *, id: Optional[str] = None,
         from .read import parse_date
         if parse_date(date) is None:
             raise BadDate(date)
+    settings = settings or default_settings()
     article = article_from_text(text, origin="<api>", id=id, date=date, title=title, url=url,
-                                source=source)
+                                source=source, max_chars=settings.max_article_chars)
     return next(extract_articles([article], settings))

@@ -112,7 +112,8 @@ def extract(
         total = None if no_bar else _estimate(paths)
 
         def articles() -> Iterator[Article]:
-            for item in read(paths, max_bytes=settings.max_article_bytes):
+            for item in read(paths, max_bytes=settings.max_article_bytes,
+                             max_chars=settings.max_article_chars):
                 if isinstance(item, ReadProblem):
                     skipped.append(item)
                     report_problem(item)
@@ -337,7 +338,8 @@ def ingest(
         read = _reader(engine, scheduler)
         if to_parquet and db:
             raise BadOption("Give either --db or --to-parquet, not both.")
-        items = read(paths, max_bytes=settings.max_article_bytes)
+        items = read(paths, max_bytes=settings.max_article_bytes,
+                     max_chars=settings.max_article_chars)
         n_workers = _workers(workers, paths)
         no_bar = quiet or not err.is_terminal
         total = None if no_bar else _estimate(paths)

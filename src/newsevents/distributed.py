@@ -30,7 +30,7 @@ from .streams import batched
 from .errors import (ClusterUnavailable, NewsEventsError, ResultFileError, Unreadable,
                      WorkerFailed)
 from .nlp import get_pipeline
-from .read import read_paths, record_article
+from .read import Limits, read_paths, record_article
 from .schema import Article, ArticleResult, ReadProblem
 from .settings import Settings, default_settings
 
@@ -147,12 +147,13 @@ def dask_extractor(scheduler: Optional[str] = None, workers: int = 2,
 
 # -- inputs: everything ``newsevents.read`` reads, plus Parquet files of articles --------------
 
-def read_inputs(paths: Iterable[str], max_bytes: int = 2_000_000) -> Iterator[Article | ReadProblem]:
-    """Like ``read_paths`` (same order, same problems), with ``.parquet`` files read as tables
-    of articles: a ``text`` column plus optional id, date, title, url, source."""
-    for item in read_paths(list(paths), max_bytes=max_bytes):
+def read_inputs(paths: Iterable[str], max_bytes: int = 2_000_000,
+                max_chars: Optional[int] = None) -> Iterator[Article | ReadProblem]:
+    """Like ``read_paths`` (same order, same problems, same limits), with ``.parquet`` files
+    read as tables of articles: a ``text`` column plus optional id, date, title, url, source."""
+    for item in read_paths(list(paths), max_bytes=max_bytes, max_chars=max_chars):
         if isinstance(item, ReadProblem) and _is_parquet(item.origin):
-            yield from _parquet_articles(Path(item.origin), max_bytes)
+            yield from _parquet_articles(Path(item.origin), Limits(max_bytes, max_chars))
         else:
             yield item
 
@@ -161,7 +162,7 @@ def _is_parquet(origin: str) -> bool:
     return origin.lower().endswith(".parquet") and Path(origin).is_file()
 
 
-def _parquet_articles(path: Path, max_bytes: int) -> Iterator[Article | ReadProblem]:
+def _parquet_articles(path: Path, limits: Limits) -> Iterator[Article | ReadProblem]:
     import pyarrow.parquet as pq
     try:
         table = pq.ParquetFile(path)
@@ -171,7 +172,7 @@ def _parquet_articles(path: Path, max_bytes: int) -> Iterator[Article | ReadProb
                 row += 1
                 where = f"{path}:{row}"
                 try:
-                    yield record_article(_plain(record), where, max_bytes)
+                    yield record_article(_plain(record), where, limits)
                 except NewsEventsError as exc:
                     yield ReadProblem(origin=where, code=exc.code, message=str(exc))
     except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError

@@ -8,9 +8,9 @@ directories and standard input. ``read_paths`` never raises for a bad input: it 
 from .article import (Dateline, article_from_text, find_dateline, normalise_place, parse_date,
                       split_header)
 from .html import article_from_html
-from .sources import decode, read_paths, record_article
+from .sources import Limits, decode, read_paths, record_article
 
 __all__ = [
-    "Dateline", "article_from_html", "article_from_text", "decode", "find_dateline",
+    "Dateline", "Limits", "article_from_html", "article_from_text", "decode", "find_dateline",
     "normalise_place", "parse_date", "read_paths", "record_article", "split_header",
 ]

@@ -34,9 +34,11 @@ def _check_tags(html: str, origin: str) -> None:
 
 
 def article_from_html(html: str, origin: str, *, id: Optional[str] = None,
-                      warnings: Sequence[Notice] = ()) -> Article:
+                      warnings: Sequence[Notice] = (),
+                      max_chars: Optional[int] = None) -> Article:
     """The news article in an HTML page: its main text (menus, footers and comments left out),
-    with the page's title, canonical url and publication date. Raises EmptyInput when the page
+    with the page's title, canonical url and publication date; a main text longer than
+    ``max_chars`` is cut as ``article_from_text`` does. Raises EmptyInput when the page
     has no main text, BadRecord when it cannot be parsed."""
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
@@ -55,4 +57,5 @@ def article_from_html(html: str, origin: str, *, id: Optional[str] = None,
         if first.strip().casefold() == title.casefold() and rest.strip():
             text = rest  # the headline repeated as the first line of the main text
     return article_from_text(text, origin, id=id, date=parse_date(doc.date), title=title,
-                             url=(doc.url or "").strip() or None, warnings=warnings)
+                             url=(doc.url or "").strip() or None, warnings=warnings,
+                             max_chars=max_chars)

@@ -14,7 +14,7 @@ import os
 import stat
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence, Union
+from typing import Iterable, Iterator, NamedTuple, Optional, Sequence, Union
 
 from ..errors import (BadRecord, BinaryInput, DateIgnored, EmptyInput, EncodingFallback,
                       EncodingProblem, NewsEventsError, NotFound, TooLarge, Unreadable)
@@ -35,18 +35,29 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-def read_paths(paths: Iterable[str], max_bytes: int = 2_000_000) -> Iterator[Item]:
+class Limits(NamedTuple):
+    """Size limits of one article: ``bytes`` of input (larger is refused) and ``chars`` of
+    body (longer is cut; None: the ``max_article_chars`` setting)."""
+
+    bytes: int = 2_000_000
+    chars: Optional[int] = None
+
+
+def read_paths(paths: Iterable[str], max_bytes: int = 2_000_000,
+               max_chars: Optional[int] = None) -> Iterator[Item]:
     """Every article in ``paths`` (files, directories read recursively, ``-`` for standard
     input), in input order, with a ReadProblem in place of each input that cannot be read.
 
-    ``max_bytes`` bounds one article: a text or HTML file, or one JSONL/CSV record.
+    ``max_bytes`` bounds one article: a text or HTML file, or one JSONL/CSV record; a body
+    longer than ``max_chars`` characters (default: the ``max_article_chars`` setting) is cut.
     """
+    limits = Limits(max_bytes, max_chars)
     for given in paths:
         target = os.fspath(given)
         if target == STDIN:
-            yield from _caught(_read_stdin(max_bytes), "stdin")
+            yield from _caught(_read_stdin(limits), "stdin")
         else:
-            yield from _caught(_read_target(Path(target), max_bytes), target)
+            yield from _caught(_read_target(Path(target), limits), target)
 
 
 def _problem(origin: str, exc: NewsEventsError) -> ReadProblem:
@@ -62,7 +73,7 @@ def _caught(items: Iterator[Item], origin: str) -> Iterator[Item]:
         yield _problem(origin, exc)
 
 
-def _read_target(path: Path, max_bytes: int) -> Iterator[Item]:
+def _read_target(path: Path, limits: Limits) -> Iterator[Item]:
     try:
         mode = path.stat().st_mode
     except (FileNotFoundError, NotADirectoryError) as exc:
@@ -72,14 +83,14 @@ def _read_target(path: Path, max_bytes: int) -> Iterator[Item]:
     except (OSError, ValueError) as exc:
         raise Unreadable(str(path), reason=str(exc)) from exc
     if stat.S_ISDIR(mode):
-        yield from _read_directory(path, max_bytes)
+        yield from _read_directory(path, limits)
     elif stat.S_ISREG(mode):
-        yield from _read_file(path, max_bytes)
+        yield from _read_file(path, limits)
     else:
         raise Unreadable(str(path), reason="not a regular file")
 
 
-def _read_directory(top: Path, max_bytes: int) -> Iterator[Item]:
+def _read_directory(top: Path, limits: Limits) -> Iterator[Item]:
     """The articles of every file under ``top``, sorted; hidden files and folders and
     documentation files (README.md) are left out."""
     failures: list[OSError] = []
@@ -93,7 +104,7 @@ def _read_directory(top: Path, max_bytes: int) -> Iterator[Item]:
                 continue
             found = True
             path = Path(folder, name)
-            yield from _caught(_read_target(path, max_bytes), str(path))
+            yield from _caught(_read_target(path, limits), str(path))
     yield from _walk_problems(failures)
     if not found:
         yield _problem(str(top), EmptyInput(f"{top} (a directory with no article files)"))
@@ -107,24 +118,24 @@ def _walk_problems(failures: list[OSError]) -> Iterator[ReadProblem]:
         yield _problem(where, Unreadable(where, reason=reason))
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
+def _read_file(path: Path, limits: Limits) -> Iterator[Item]:
     origin = str(path)
     kind = _FORMATS.get(path.suffix.lower(), "sniff")
     if kind == "jsonl":
-        yield from _jsonl_file(path, max_bytes)
+        yield from _jsonl_file(path, limits)
     elif kind in ("csv", "tsv"):
-        yield from _csv_file(path, "\t" if kind == "tsv" else ",", max_bytes)
+        yield from _csv_file(path, "\t" if kind == "tsv" else ",", limits)
     elif kind == "json":
         notes: list[Notice] = []
         text = decode(_file_bytes(path, None), origin, notes)
-        yield from _json_records(text, origin, max_bytes, notes)
+        yield from _json_records(text, origin, limits, notes)
     else:
         notes = []
-        text = decode(_file_bytes(path, max_bytes), origin, notes)
-        yield from _from_text(text, origin, kind, path.stem, max_bytes, notes)
+        text = decode(_file_bytes(path, limits.bytes), origin, notes)
+        yield from _from_text(text, origin, kind, path.stem, limits, notes)
 
 
-def _read_stdin(max_bytes: int) -> Iterator[Item]:
+def _read_stdin(limits: Limits) -> Iterator[Item]:
     """Articles piped on standard input: JSONL, HTML or plain text, told apart by content."""
     stream = sys.stdin
     if stream is None:
@@ -133,13 +144,13 @@ def _read_stdin(max_bytes: int) -> Iterator[Item]:
     notes: list[Notice] = []
     text = decode(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data,
                   "stdin", notes)
-    if _sniff(text) != "jsonl" and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise TooLarge("stdin", limit=max_bytes)
-    yield from _from_text(text, "stdin", "sniff", None, max_bytes, notes)
+    if _sniff(text) != "jsonl" and len(text.encode("utf-8", "surrogatepass")) > limits.bytes:
+        raise TooLarge("stdin", limit=limits.bytes)
+    yield from _from_text(text, "stdin", "sniff", None, limits, notes)
 
 
 def _from_text(text: str, origin: str, kind: str, id: Optional[str],
-               max_bytes: int, notes: Sequence[Notice] = ()) -> Iterator[Item]:
+               limits: Limits, notes: Sequence[Notice] = ()) -> Iterator[Item]:
     """The articles in decoded ``text``: one text or HTML article, or JSONL records;
     ``notes`` (how the text was decoded) go with each of them."""
     if kind == "sniff":
@@ -147,12 +158,12 @@ def _from_text(text: str, origin: str, kind: str, id: Optional[str],
     elif kind == "text" and _looks_like_html(text):
         kind = "html"
     if kind == "jsonl":
-        yield from _jsonl_records(text.splitlines(), origin, max_bytes, notes)
+        yield from _jsonl_records(text.splitlines(), origin, limits, notes)
     elif kind == "html":
         from .html import article_from_html
-        yield article_from_html(text, origin, id=id, warnings=notes)
+        yield article_from_html(text, origin, id=id, warnings=notes, max_chars=limits.chars)
     else:
-        yield article_from_text(text, origin, id=id, warnings=notes)
+        yield article_from_text(text, origin, id=id, warnings=notes, max_chars=limits.chars)
 
 
 # -- bytes and text -------------------------------------------------------------------------
@@ -277,7 +288,7 @@ def _json_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def record_article(record: object, where: str, max_bytes: int,
+def record_article(record: object, where: str, limits: Limits,
                    warnings: Sequence[Notice] = ()) -> Article:
     """The article of one JSONL/CSV record: ``text`` plus optional id, date, title, url,
     source (strings or null; other fields are ignored). Raises BadRecord for a wrong field;
@@ -307,23 +318,23 @@ def record_article(record: object, where: str, max_bytes: int,
                 "without a date. Write it as YYYY-MM-DD or YYYY-MM, or leave it null.")))
             continue
         fields[key] = value
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise TooLarge(where, limit=max_bytes)
-    return article_from_text(text, where, warnings=notes, **fields)
+    if len(text.encode("utf-8", "surrogatepass")) > limits.bytes:
+        raise TooLarge(where, limit=limits.bytes)
+    return article_from_text(text, where, warnings=notes, max_chars=limits.chars, **fields)
 
 
-def _jsonl_file(path: Path, max_bytes: int) -> Iterator[Item]:
+def _jsonl_file(path: Path, limits: Limits) -> Iterator[Item]:
     with _open(path) as fh:
         try:
             head = fh.peek(_HEAD)[:_HEAD]
             _check_not_binary(head, str(path))
-            yield from _jsonl_records(fh, str(path), max_bytes)
+            yield from _jsonl_records(fh, str(path), limits)
         except OSError as exc:
             raise Unreadable(str(path), reason=exc.strerror or str(exc)) from exc
 
 
 def _jsonl_records(lines: Iterable[Union[str, bytes]], origin: str,
-                   max_bytes: int, notes: Sequence[Notice] = ()) -> Iterator[Item]:
+                   limits: Limits, notes: Sequence[Notice] = ()) -> Iterator[Item]:
     """One article per JSON line; a bad line is a ReadProblem naming ``origin:line``."""
     empty = True
     for number, line in enumerate(lines, 1):
@@ -331,13 +342,13 @@ def _jsonl_records(lines: Iterable[Union[str, bytes]], origin: str,
         line_notes = list(notes)
         try:
             if isinstance(line, bytes):
-                if len(line) > max_bytes * 6 + 1024:  # beyond any article, even \u-escaped
-                    raise TooLarge(where, limit=max_bytes)
+                if len(line) > limits.bytes * 6 + 1024:  # beyond any article, even \u-escaped
+                    raise TooLarge(where, limit=limits.bytes)
                 line = _decode_line(line, where, line_notes)
             if not line.strip():
                 continue
             empty = False
-            yield record_article(_json_value(line, where), where, max_bytes, line_notes)
+            yield record_article(_json_value(line, where), where, limits, line_notes)
         except NewsEventsError as exc:
             yield _problem(where, exc)
     if empty:
@@ -357,7 +368,7 @@ def _json_value(text: str, where: str) -> object:
         raise BadRecord(f"{where}: not valid JSON ({exc}).") from exc
 
 
-def _json_records(text: str, origin: str, max_bytes: int,
+def _json_records(text: str, origin: str, limits: Limits,
                   notes: Sequence[Notice] = ()) -> Iterator[Item]:
     """A .json file: one article object or an array of them (``origin:N`` is the N-th)."""
     value = _json_value(text, origin)
@@ -367,18 +378,18 @@ def _json_records(text: str, origin: str, max_bytes: int,
     for number, record in enumerate(records, 1):
         where = f"{origin}:{number}" if isinstance(value, list) else origin
         try:
-            yield record_article(record, where, max_bytes, notes)
+            yield record_article(record, where, limits, notes)
         except NewsEventsError as exc:
             yield _problem(where, exc)
 
 
-def _csv_file(path: Path, delimiter: str, max_bytes: int) -> Iterator[Item]:
+def _csv_file(path: Path, delimiter: str, limits: Limits) -> Iterator[Item]:
     with _open(path) as raw:
         try:
             _check_not_binary(raw.peek(_HEAD)[:_HEAD], str(path))
             fallbacks: list[int] = []  # lines that were not UTF-8
             yield from _csv_records(_csv_lines(raw, str(path), fallbacks), str(path), delimiter,
-                                    max_bytes, fallbacks)
+                                    limits, fallbacks)
         except OSError as exc:
             raise Unreadable(str(path), reason=exc.strerror or str(exc)) from exc
 
@@ -397,12 +408,12 @@ def _csv_lines(raw: io.BufferedReader, origin: str, fallbacks: list[int]) -> Ite
 
 
 def _csv_records(lines: Iterable[str], origin: str, delimiter: str,
-                 max_bytes: int, fallbacks: Sequence[int] = ()) -> Iterator[Item]:
+                 limits: Limits, fallbacks: Sequence[int] = ()) -> Iterator[Item]:
     """One article per row under a header row naming a ``text`` column; a broken row is a
     ReadProblem naming ``origin:line``, a missing ``text`` column one problem for the file.
     A row on a line listed in ``fallbacks`` (not UTF-8) carries an EncodingFallback warning."""
     # a field may be as long as the longest article (the csv module stops at 128 KiB)
-    csv.field_size_limit(max(csv.field_size_limit(), max_bytes + 1))
+    csv.field_size_limit(max(csv.field_size_limit(), limits.bytes + 1))
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader)]
@@ -425,7 +436,7 @@ def _csv_records(lines: Iterable[str], origin: str, delimiter: str,
         except csv.Error as exc:
             rows += 1
             if "field limit" in str(exc):  # a field longer than any article may be
-                yield _problem(where, TooLarge(where, limit=max_bytes))
+                yield _problem(where, TooLarge(where, limit=limits.bytes))
             else:
                 yield _problem(where, BadRecord(f"{where}: broken CSV row ({exc}); check the "
                                                 "quotes around this field."))
@@ -441,6 +452,6 @@ def _csv_records(lines: Iterable[str], origin: str, delimiter: str,
             if len(row) != len(header):
                 raise BadRecord(f"{where}: {len(row)} fields where the header row has "
                                 f"{len(header)}; check the quoting of this row.")
-            yield record_article(dict(zip(header, row)), where, max_bytes, notes)
+            yield record_article(dict(zip(header, row)), where, limits, notes)
         except NewsEventsError as exc:
             yield _problem(where, exc)

@@ -65,7 +65,8 @@ def ingest_paths(store: Store, paths: Iterable[str], settings: Optional[Settings
     from ..read import read_paths
     from ..settings import default_settings
     settings = settings or default_settings()
-    items = read_paths(list(paths), max_bytes=settings.max_article_bytes)
+    items = read_paths(list(paths), max_bytes=settings.max_article_bytes,
+                       max_chars=settings.max_article_chars)
     return ingest(store, items, settings, reextract=reextract, link=link, progress=progress)
 
 

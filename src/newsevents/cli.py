@@ -519,17 +519,21 @@ def export_cmd(
 @app.command()
 def link(
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Drop every cluster and person link and link all articles again."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Drop every cluster and person link and link all articles again; reviewers' merges and splits are applied again."),
+    ignore_reviews: bool = typer.Option(False, "--ignore-reviews", help="With --rebuild: do not apply reviewers' merges and splits again."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
 ) -> None:
     """Link stored articles: cluster duplicate events, resolve people, record contradictions."""
     from .store import link as linking
     with handled():
+        if ignore_reviews and not rebuild:
+            raise BadOption("--ignore-reviews goes with --rebuild.")
         with _open_db(db) as store:
             from .progress import progress_bar
             with progress_bar("linking", None, err, quiet or not err.is_terminal) as advance:
                 if rebuild:
-                    counts = linking.rebuild(store, progress=advance)
+                    counts = linking.rebuild(store, progress=advance,
+                                             keep_reviews=not ignore_reviews)
                 else:
                     linked = linking.link_pending(store, progress=advance)
                     counts = linking.link_counts(store) | {"articles": linked}

@@ -76,6 +76,9 @@ def test_export_and_link_commands(db, tmp_path):
     assert result.exit_code == 0 and out.read_text("utf-8").startswith("event_id_cnty,")
     result = runner.invoke(app, ["link", "--db", db, "--rebuild"])
     assert result.exit_code == 0 and json.loads(result.output)["multi_source_clusters"] >= 2
+    assert json.loads(result.output)["reviews_replayed"] == 0
+    result = runner.invoke(app, ["link", "--db", db, "--ignore-reviews"])
+    assert result.exit_code == 2 and "--ignore-reviews goes with --rebuild" in result.output
     result = runner.invoke(app, ["db", "upgrade", "--db", db])
     assert result.exit_code == 0 and "0002" in result.output
 

@@ -80,3 +80,66 @@ def test_rebuild_reports_progress_per_article(linked):
     counts_after = rebuild(linked, progress=lambda k=1, total=None: calls.append((k, total)))
     assert calls[0] == (0, counts_after["articles"])
     assert len(calls) == counts_after["articles"] + 1
+
+
+# -- reviewers' decisions outlive a rebuild --------------------------------------------------
+
+def _cluster_pk(store, article_id):
+    from sqlalchemy import select
+
+    from newsevents.store.schema import StoredArticle, StoredEvent
+    with store.session() as s:
+        return s.scalar(select(StoredEvent.cluster_pk).join(StoredArticle).where(
+            StoredArticle.id == article_id, StoredEvent.type == "ARREST"))
+
+
+def _event_pks(store, article_id):
+    from sqlalchemy import select
+
+    from newsevents.store.schema import StoredArticle, StoredEvent
+    with store.session() as s:
+        return list(s.scalars(select(StoredEvent.pk).join(StoredArticle).where(
+            StoredArticle.id == article_id, StoredEvent.type == "ARREST")))
+
+
+def _same(store, x, y):
+    return _arrest_cluster(store, x)["cluster_id"] == _arrest_cluster(store, y)["cluster_id"]
+
+
+def test_rebuild_keeps_a_manual_cluster_merge(linked):
+    from newsevents.store import review
+    review.merge_clusters(linked, _cluster_pk(linked, "arrest_a"), [_cluster_pk(linked, "arrest_e")],
+                          "rita", "one crackdown")
+    assert _same(linked, "arrest_a", "arrest_e")
+    counts_after = rebuild(linked)
+    assert _same(linked, "arrest_a", "arrest_e") and _same(linked, "arrest_d", "arrest_b")
+    assert (counts_after["reviews_replayed"], counts_after["reviews_not_replayed"]) == (1, 0)
+    rebuild(linked, keep_reviews=False)
+    assert not _same(linked, "arrest_a", "arrest_e")
+
+
+def test_rebuild_keeps_a_manual_split(linked):
+    from newsevents.store import review
+    review.split_cluster(linked, _cluster_pk(linked, "arrest_a"), _event_pks(linked, "arrest_c"),
+                         "rita", "another day")
+    rebuild(linked)
+    assert _same(linked, "arrest_a", "arrest_b") and not _same(linked, "arrest_a", "arrest_c")
+    assert _arrest_cluster(linked, "arrest_a")["sources"] == ["arrest_a", "arrest_b"]
+
+
+def test_rebuild_keeps_a_manual_person_merge(linked):
+    from newsevents.store import review
+    [a] = query_people(linked, PersonFilter(name="Hameed ul Hassan"))
+    [b] = query_people(linked, PersonFilter(name="Saathi Ishaq"))
+    with linked.session() as s:
+        from sqlalchemy import select
+
+        from newsevents.store.schema import Person
+        pk = {p.id: p.pk for p in s.scalars(select(Person))}
+    review.merge_people(linked, pk[a["id"]], [pk[b["id"]]], "rita", "one man")
+    rebuild(linked)
+    assert len(list(query_people(linked))) == 1
+    [person] = query_people(linked)
+    assert {"Saathi Ishaq", "Hamid ul Hassan"} <= set(person["aliases"])
+    rebuild(linked, keep_reviews=False)
+    assert len(list(query_people(linked))) == 2

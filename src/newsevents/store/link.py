@@ -488,9 +488,11 @@ def link_pending(store: Store, progress: Optional[Callable[..., None]] = None) -
     return len(pks)
 
 
-def rebuild(store: Store, progress: Optional[Callable[..., None]] = None) -> dict[str, int]:
+def rebuild(store: Store, progress: Optional[Callable[..., None]] = None,
+            keep_reviews: bool = True) -> dict[str, int]:
     """Drop every link and link all articles again, oldest first, in one transaction
-    (``progress`` as for ``link_pending``)."""
+    (``progress`` as for ``link_pending``); then, unless ``keep_reviews`` is false, apply the
+    reviewers' cluster merges and splits and person merges again (``review.replay``)."""
     with store.session() as s:
         s.execute(update(StoredEvent).values(cluster_pk=None))
         s.execute(update(EventActor).values(person_pk=None))
@@ -508,8 +510,12 @@ def rebuild(store: Store, progress: Optional[Callable[..., None]] = None) -> dic
             n += 1
             if progress is not None:
                 progress()
+        replayed = {}
+        if keep_reviews:
+            from .review import replay  # review builds on linking
+            replayed = replay(s)
         s.expunge_all()
-    return link_counts(store) | {"articles": n}
+    return link_counts(store) | {"articles": n} | replayed
 
 
 def link_counts(store: Store) -> dict[str, int]:

@@ -334,17 +334,30 @@ def merge_clusters(store: Store, into: int, others: list[int], reviewer: str,
         sources = [_cluster(s, pk) for pk in others]
         when = _now()
         for c in sources:
-            moved = s.scalars(select(StoredEvent.pk).where(StoredEvent.cluster_pk == c.pk)).all()
-            s.execute(update(StoredEvent).where(StoredEvent.cluster_pk == c.pk)
-                      .values(cluster_pk=target.pk).execution_options(synchronize_session=False))
+            kept = _members(s, target.pk)
+            moved = _move_cluster(s, c, target)
             for pk in moved:
                 _trail(s, "events", pk, "merge", "cluster", c.id, target.id, reviewer, reason, when)
-            _trail(s, "event_clusters", target.pk, "merge", "members", {"cluster": c.id, "events": moved},
-                   None, reviewer, reason, when)
-            s.execute(delete(EventCluster).where(EventCluster.pk == c.pk))
+            # both sides' events, so that ``replay`` can merge them again after a rebuild
+            _trail(s, "event_clusters", target.pk, "merge", "members",
+                   {"cluster": c.id, "events": moved}, {"cluster": target.id, "events": kept},
+                   reviewer, reason, when)
         s.expire_all()
         _refresh(s, [target.pk])
         return into
+
+
+def _members(s: Session, cluster_pk: int) -> list[int]:
+    return sorted(s.scalars(select(StoredEvent.pk).where(StoredEvent.cluster_pk == cluster_pk)))
+
+
+def _move_cluster(s: Session, source: EventCluster, target: EventCluster) -> list[int]:
+    """Every event of ``source`` moved into ``target``; ``source`` deleted. The moved pks."""
+    moved = _members(s, source.pk)
+    s.execute(update(StoredEvent).where(StoredEvent.cluster_pk == source.pk)
+              .values(cluster_pk=target.pk).execution_options(synchronize_session=False))
+    s.execute(delete(EventCluster).where(EventCluster.pk == source.pk))
+    return moved
 
 
 def split_cluster(store: Store, cluster_pk: int, event_pks: list[int], reviewer: str,
@@ -356,18 +369,13 @@ def split_cluster(store: Store, cluster_pk: int, event_pks: list[int], reviewer:
         raise InvalidChange("Name the events to split off.")
     with store.session() as s:
         cluster = _cluster(s, cluster_pk)
-        members = set(s.scalars(select(StoredEvent.pk).where(StoredEvent.cluster_pk == cluster.pk)))
+        members = set(_members(s, cluster.pk))
         strangers = [pk for pk in event_pks if pk not in members]
         if strangers:
             raise InvalidChange(f"event {strangers[0]} is not in cluster {cluster.id}.")
         if set(event_pks) >= members:
             raise InvalidChange("Splitting off every event leaves the cluster empty: keep at least one.")
-        digest = hashlib.sha1(f"{cluster.id}|split|{sorted(event_pks)}".encode()).hexdigest()
-        new = EventCluster(id="c-" + digest[:12], type=cluster.type, n_sources=1, contradictions=[])
-        s.add(new)
-        s.flush()
-        s.execute(update(StoredEvent).where(StoredEvent.pk.in_(event_pks))
-                  .values(cluster_pk=new.pk).execution_options(synchronize_session=False))
+        new = _split_off(s, cluster, event_pks)
         when = _now()
         for pk in event_pks:
             _trail(s, "events", pk, "split", "cluster", cluster.id, new.id, reviewer, reason, when)
@@ -376,6 +384,17 @@ def split_cluster(store: Store, cluster_pk: int, event_pks: list[int], reviewer:
         s.expire_all()
         _refresh(s, [cluster.pk, new.pk])
         return new.pk
+
+
+def _split_off(s: Session, cluster: EventCluster, event_pks: list[int]) -> EventCluster:
+    """A new cluster holding events ``event_pks`` of ``cluster``."""
+    digest = hashlib.sha1(f"{cluster.id}|split|{sorted(event_pks)}".encode()).hexdigest()
+    new = EventCluster(id="c-" + digest[:12], type=cluster.type, n_sources=1, contradictions=[])
+    s.add(new)
+    s.flush()
+    s.execute(update(StoredEvent).where(StoredEvent.pk.in_(event_pks))
+              .values(cluster_pk=new.pk).execution_options(synchronize_session=False))
+    return new
 
 
 def merge_people(store: Store, into: int, others: list[int], reviewer: str,
@@ -395,25 +414,115 @@ def merge_people(store: Store, into: int, others: list[int], reviewer: str,
             if p is None:
                 raise RecordNotFound(f"person {pk}")
             sources.append(p)
-        known = set(s.scalars(select(PersonAlias.alias).where(PersonAlias.person_pk == target.pk)))
         when = _now()
         for p in sources:
-            for alias in s.scalars(select(PersonAlias).where(PersonAlias.person_pk == p.pk)).all():
-                if alias.alias not in known:
-                    s.add(PersonAlias(person_pk=target.pk, alias=alias.alias, key=alias.key))
-                    known.add(alias.alias)
-            for table in (EventActor, Mention):
-                s.execute(update(table).where(table.person_pk == p.pk).values(person_pk=target.pk)
-                          .execution_options(synchronize_session=False))
-            target.roles = sorted(set(target.roles or []) | set(p.roles or []))
-            target.affiliations = sorted(set(target.affiliations or []) | set(p.affiliations or []))
-            target.regions = sorted(set(target.regions or []) | set(p.regions or []))
             _trail(s, "people", target.pk, "merge", "person",
                    {"id": p.id, "name": p.name, "aliases": sorted(a.alias for a in p.aliases)},
                    {"id": target.id, "name": target.name}, reviewer, reason, when)
-            s.delete(p)
+            _fold_person(s, p, target)
         s.flush()
         return into
+
+
+def _fold_person(s: Session, p: Person, target: Person) -> None:
+    """Person ``p``'s spellings, roles, affiliations, regions, actors and mentions given to
+    ``target``; ``p`` deleted."""
+    known = set(s.scalars(select(PersonAlias.alias).where(PersonAlias.person_pk == target.pk)))
+    for alias in s.scalars(select(PersonAlias).where(PersonAlias.person_pk == p.pk)).all():
+        if alias.alias not in known:
+            s.add(PersonAlias(person_pk=target.pk, alias=alias.alias, key=alias.key))
+            known.add(alias.alias)
+    for table in (EventActor, Mention):
+        s.execute(update(table).where(table.person_pk == p.pk).values(person_pk=target.pk)
+                  .execution_options(synchronize_session=False))
+    target.roles = sorted(set(target.roles or []) | set(p.roles or []))
+    target.affiliations = sorted(set(target.affiliations or []) | set(p.affiliations or []))
+    target.regions = sorted(set(target.regions or []) | set(p.regions or []))
+    s.delete(p)
+
+
+# -- replaying manual decisions after links are rebuilt ------------------------------------------
+
+def replay(s: Session) -> dict[str, int]:
+    """Apply the trail's cluster merges and splits and person merges again, oldest first, to
+    links just rebuilt from scratch (``link.rebuild``), so that a reviewer's decisions outlive
+    the rebuild. Nothing is added to the trail. Returns how many decisions were applied again
+    and how many could not be (their events or people are gone, or the trail row predates
+    what replaying needs)."""
+    applied = skipped = 0
+    rows = s.scalars(select(Review).where(
+        ((Review.table_name == "event_clusters") & Review.action.in_(("merge", "split")))
+        | ((Review.table_name == "people") & (Review.action == "merge")))
+        .order_by(Review.created_at, Review.pk)).all()
+    for row in rows:
+        if row.table_name == "people":
+            done = _replay_person_merge(s, row.old_value or {}, row.new_value or {})
+        elif row.action == "merge":
+            done = _replay_cluster_merge(s, row.old_value or {}, row.new_value or {})
+        else:
+            done = _replay_split(s, row.old_value or {}, row.new_value or {})
+        if done is None:
+            skipped += 1
+        else:
+            applied += done
+    s.flush()
+    return {"reviews_replayed": applied, "reviews_not_replayed": skipped}
+
+
+def _clusters_of(s: Session, event_pks: Iterable[int]) -> dict[int, int]:
+    """Event pk -> its cluster pk, for the events still stored and linked."""
+    pks = list(event_pks)
+    if not pks:
+        return {}
+    return dict(s.execute(select(StoredEvent.pk, StoredEvent.cluster_pk).where(
+        StoredEvent.pk.in_(pks), StoredEvent.cluster_pk.is_not(None))).all())
+
+
+def _replay_cluster_merge(s: Session, old: dict, new: dict) -> Optional[int]:
+    """Merge again the clusters now holding both sides' events; None when the row lacks
+    the target's events or no event of one side is left."""
+    if "events" not in new:
+        return None
+    kept, moved = _clusters_of(s, new["events"]), _clusters_of(s, old.get("events", []))
+    if not kept or not moved:
+        return None
+    into = s.get(EventCluster, kept[min(kept)])
+    others = {pk for pk in (*kept.values(), *moved.values()) if pk != into.pk}
+    for pk in sorted(others):
+        _move_cluster(s, s.get(EventCluster, pk), into)
+    s.expire_all()
+    _refresh(s, [into.pk])
+    return 1
+
+
+def _replay_split(s: Session, old: dict, new: dict) -> Optional[int]:
+    """Part again the split-off events from the cluster's other events wherever linking put
+    them together; None when no event of one side is left."""
+    off = _clusters_of(s, new.get("events", []))
+    rest = _clusters_of(s, set(old.get("events", [])) - set(off))
+    if not off or not rest:
+        return None
+    together = sorted(pk for pk, c in off.items() if c in set(rest.values()))
+    if not together:
+        return 1
+    cluster = s.get(EventCluster, off[together[0]])
+    new_cluster = _split_off(s, cluster, together)
+    s.expire_all()
+    _refresh(s, {cluster.pk, new_cluster.pk, *(off[pk] for pk in together)})
+    return 1
+
+
+def _replay_person_merge(s: Session, old: dict, new: dict) -> Optional[int]:
+    """Merge again the person ``old`` into the person ``new`` (by their ids, which linking
+    derives from the spelling and the first article naming them); None if either is gone."""
+    target = s.scalar(select(Person).where(Person.id == new.get("id")))
+    source = s.scalar(select(Person).where(Person.id == old.get("id")))
+    if target is None or source is None:
+        return None
+    if target.pk != source.pk:
+        _fold_person(s, source, target)
+        s.flush()
+    return 1
 
 
 # -- the trail ---------------------------------------------------------------------------------

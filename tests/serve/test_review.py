@@ -276,7 +276,7 @@ def test_migration_0002_keeps_existing_rows(engine, tmp_path):
         assert current_revision(old) == "0001"
         old.close()
         store = open_store(url)
-        assert current_revision(store) == "0002"
+        assert current_revision(store) == "0003"
         with store.session() as s:
             row = s.get(StoredEvent, 1)
             assert (row.review_status, row.version, len(row.actors)) == ("unreviewed", 1, 1)

@@ -80,7 +80,7 @@ def test_export_and_link_commands(db, tmp_path):
     result = runner.invoke(app, ["link", "--db", db, "--ignore-reviews"])
     assert result.exit_code == 2 and "--ignore-reviews goes with --rebuild" in result.output
     result = runner.invoke(app, ["db", "upgrade", "--db", db])
-    assert result.exit_code == 0 and "0002" in result.output
+    assert result.exit_code == 0 and "0003" in result.output
 
 
 @pytest.mark.parametrize("args, code", [

@@ -8,7 +8,7 @@ from newsevents.store import open_store, resolve_url
 from newsevents.store.db import current_revision, upgrade
 
 TABLES = {"articles", "events", "event_actors", "mentions", "places", "people", "person_aliases",
-          "event_clusters", "reviews"}
+          "event_clusters", "reviews", "users", "sessions", "api_tokens", "login_failures"}
 
 
 @pytest.mark.parametrize("given, expected", [
@@ -31,7 +31,7 @@ def test_default_url_from_environment(monkeypatch):
 def test_schema_created_and_migrations_idempotent(store, db_url):
     assert TABLES <= set(inspect(store.engine).get_table_names())
     revision = current_revision(store)
-    assert revision == "0002"
+    assert revision == "0003"
     assert upgrade(store) == revision
     again = open_store(db_url)
     assert current_revision(again) == revision

@@ -162,7 +162,7 @@ def create_app(db: Optional[str] = None, *, auth_reads: bool = False,
     app.state.secure_cookies = secure_cookies
     app.state.session_hours = session_hours
     app.state.max_body = max_body
-    app.state.login_limiter = LoginLimiter()
+    app.state.login_limiter = LoginLimiter(app.state.store)
 
     from . import api, ui
     app.include_router(api.router)

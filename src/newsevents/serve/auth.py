@@ -9,7 +9,8 @@
   the cookie must send it in the ``X-CSRF-Token`` header (or the ``csrf_token`` form field).
 * Scripts use API tokens (``Authorization: Bearer TOKEN``, made by ``newsevents users token``);
   they need no CSRF token since browsers never send them on their own.
-* Failed logins are limited per username and client address (and per address), in memory.
+* Failed logins are limited per username and client address (and per address), counted in
+  the store so that all server processes share the count.
 
 Passwords and tokens are never logged.
 """
@@ -22,9 +23,6 @@ import hmac
 import logging
 import math
 import secrets
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from typing import Optional
 
@@ -37,7 +35,7 @@ from sqlalchemy import delete, select
 from ..errors import (CsrfFailed, Forbidden, NotAuthenticated, RecordNotFound, TooManyLogins,
                       UserError)
 from ..store.db import Store
-from ..store.schema import ApiToken, LoginSession, User as UserRow
+from ..store.schema import ApiToken, LoginFailure, LoginSession, User as UserRow
 
 log = logging.getLogger(__name__)
 
@@ -194,46 +192,50 @@ def verify_password(store: Store, username: str, password: str) -> Optional[User
 # -- login rate limiting -------------------------------------------------------------------------
 
 class LoginLimiter:
-    """Failed logins per (username, address) and per address within a sliding window."""
+    """Failed logins per (username, address) and per address within a sliding window,
+    counted in the store (table ``login_failures``) so that every server process sharing it
+    sees the same failures, and a restart does not reset them."""
 
-    def __init__(self, per_user: int = 5, per_address: int = 30, window: float = 60.0) -> None:
+    def __init__(self, store: Store, per_user: int = 5, per_address: int = 30,
+                 window: float = 60.0) -> None:
+        self.store = store
         self.per_user, self.per_address, self.window = per_user, per_address, window
-        self._fails: dict[tuple, deque] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: tuple, now: float) -> deque:
-        q = self._fails.get(key)
-        if q is None:
-            return deque()
-        while q and q[0] <= now - self.window:
-            q.popleft()
-        if not q:
-            self._fails.pop(key, None)
-        return q
+    @staticmethod
+    def _keys(username: str, address: str) -> tuple[str, str]:
+        return username.lower()[:80], address[:64]
 
     def retry_after(self, username: str, address: str) -> int:
         """Seconds to wait before trying again (0: may try now)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = []
-            for key, limit in (((username.lower(), address), self.per_user),
-                               (("", address), self.per_address)):
-                q = self._recent(key, now)
-                if len(q) >= limit:
-                    waits.append(q[-limit] + self.window - now)
-            return max(1, math.ceil(max(waits))) if waits else 0
+        name, address = self._keys(username, address)
+        now = _now()
+        since = now - dt.timedelta(seconds=self.window)
+        recent = select(LoginFailure.at).where(LoginFailure.address == address,
+                                               LoginFailure.at > since)
+        waits = []
+        with self.store.session() as s:
+            for query, limit in ((recent.where(LoginFailure.username == name), self.per_user),
+                                 (recent, self.per_address)):
+                times = s.scalars(query.order_by(LoginFailure.at.desc()).limit(limit)).all()
+                if len(times) >= limit:  # the limit-th latest failure must leave the window
+                    waits.append((times[-1] - since).total_seconds())
+        return max(1, math.ceil(max(waits))) if waits else 0
 
     def failed(self, username: str, address: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._fails) > 100_000:  # keep memory bounded under a flood
-                self._fails.clear()
-            for key in ((username.lower(), address), ("", address)):
-                self._fails.setdefault(key, deque()).append(now)
+        name, address = self._keys(username, address)
+        now = _now()
+        with self.store.session() as s:
+            # failures older than the window count no more: the table stays as small as one
+            # window's failures, even under a flood
+            s.execute(delete(LoginFailure).where(
+                LoginFailure.at <= now - dt.timedelta(seconds=self.window)))
+            s.add(LoginFailure(username=name, address=address, at=now))
 
     def succeeded(self, username: str, address: str) -> None:
-        with self._lock:
-            self._fails.pop((username.lower(), address), None)
+        name, address = self._keys(username, address)
+        with self.store.session() as s:
+            s.execute(delete(LoginFailure).where(LoginFailure.username == name,
+                                                 LoginFailure.address == address))
 
 
 # -- sessions ------------------------------------------------------------------------------------

@@ -389,3 +389,10 @@ def test_pipeline_component(model):
     doc._.article = Article(id="a1", text=doc.text, date=SEED_DATE)
     doc = nlp(doc)
     assert [(t.text, t.value) for t in doc._.times] == [("Wednesday", "2017-01-18")]
+
+
+def test_detected_spans_keep_offsets_after_letters_whose_lower_case_is_longer():
+    from newsevents.extract.times import _pattern_spans
+    text = "İİ Police in İzmir said Yesterday that two days ago at 5 PM it was quiet."
+    found = {text[a:b] for a, b in _pattern_spans(text)}
+    assert {"Yesterday", "two days ago", "5 PM"} <= found

@@ -257,8 +257,9 @@ def _raw_phrase(phrase: str) -> str:
 def detectors() -> tuple[re.Pattern, re.Pattern]:
     """Patterns for what the statistical NER misses: (case-insensitive, capitalised names)."""
     lex = lexicon()
-    units = alternation(lex["units"])
-    words = alternation(lex["detect"]["phrases"])
+    units = alternation(w.lower() for w in lex["units"])
+    words = alternation(w.lower() for w in lex["detect"]["phrases"])
+    # all lower case, matched against lower-cased text: about twice as fast as IGNORECASE
     anywhere = re.compile(
         rf"\b(?:{_NUM_RAW}[\s-]+)?(?:{units})\s+(?:ago|earlier|later)\b"
         rf"|\b(?!one[\s-]+day\b){_CARDINAL_RAW}(?:[\s-]+{_CARDINAL_RAW})?[\s-]+(?:(?:more|additional|straight|consecutive)\s+)?"
@@ -272,7 +273,7 @@ def detectors() -> tuple[re.Pattern, re.Pattern]:
         rf"|\ban?\s+(?:(?:fairly|very|quite|relatively|rather|extremely)\s+)?(?:long|lengthy|short|brief)\s+"
         rf"(?:while|time|period)\b"
         rf"|\b\d{{1,2}}(?::\d\d)?\s?[ap]\.?\s?m\b\.?|\b(?:noon|midnight)\b"
-        rf"|\b(?:{words})\b", re.IGNORECASE)
+        rf"|\b(?:{words})\b")
     full_days = [w for w in lex["weekdays"] if len(w) > 4]
     holidays = [*lex["holidays_fixed"], *lex["holidays_weekday"], *lex["holidays_easter"],
                 *lex["holidays_movable"]["names"]]
@@ -285,7 +286,10 @@ def detectors() -> tuple[re.Pattern, re.Pattern]:
 
 def _pattern_spans(text: str) -> list[tuple[int, int]]:
     anywhere, capitalised = detectors()
-    spans = [(m.start(), m.end()) for m in anywhere.finditer(text)]
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): keep offsets
+        lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+    spans = [(m.start(), m.end()) for m in anywhere.finditer(lowered)]
     spans += [(m.start(), m.end()) for m in capitalised.finditer(text) if text[m.start()].isupper()]
     return spans
 

@@ -216,6 +216,37 @@ def test_english_region_name(name: str, alternates: list[str], english: str) -> 
     assert gz.english_region_name(name, alternates) == english
 
 
+@pytest.mark.parametrize("name, alternates, english, cities, expected", [
+    # an exonym GeoNames also lists, for a name with a designator
+    ("Praha, Hlavní město", ["Prague", "Praha"], ["Prague", "City of a Hundred Spires"], {}, "Prague"),
+    # the English form without its designator, spelt like the local name
+    ("Belgorodskaja oblast'", [], ["Belgorod"], {}, "Belgorod"),
+    ("Adygeja, Respublika", [], ["Adygean Republic", "Adygea"], {}, "Adygea"),
+    # the name of the province's own city, as GeoNames names that city
+    ("Moskva", ["Moscow"], ["Moscow City"], {"moskva": "Moscow"}, "Moscow"),
+    # an exonym of a name with transliteration marks, but not a respelling of it
+    ("Attikí", ["Attica"], ["Attica"], {}, "Attica"),
+    ("Ghōr", ["Ghowr", "Ghur"], ["Ghowr", "Ghur"], {}, None),
+    # a local suffix
+    ("Harjumaa", ["Harju"], ["Harju"], {}, "Harju"),
+    # a plain name stays; nicknames, generic translations and longer forms are not taken
+    ("Rakhine", ["Arakan"], ["Arakan"], {}, None),
+    ("Yobe", [], ["Pride of the Sahel"], {}, None),
+    ("Töv", ["Central"], ["Central"], {}, None),
+    ("Virginia", ["Commonwealth of Virginia"], ["Commonwealth of Virginia"], {}, None),
+])
+def test_iso_english_name(name: str, alternates: list[str], english: list[str], cities: dict,
+                          expected: str | None) -> None:
+    assert gz.iso_english_name(name, alternates, english, cities) == expected
+
+
+def test_iso_english_name_not_another_province() -> None:
+    # "Buenos Aires" is the province around the capital city's own division
+    assert gz.iso_english_name("Ciudad Autónoma de Buenos Aires", ["Buenos Aires"],
+                               ["Autonomous City of Buenos Aires"], {},
+                               frozenset({"buenos aires"})) is None
+
+
 @pytest.mark.parametrize("name, country_code, admin1", [
     ("Donetsk Oblast", "UA", "Donetsk"), ("Ḩalab", "SY", "Aleppo"), ("Gyeonggi-do", "KR", "Gyeonggi"),
     ("KPK", "PK", "Khyber Pakhtunkhwa"),

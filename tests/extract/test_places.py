@@ -261,3 +261,54 @@ def test_bare_county_name_after_the_party_letter(nlp, gazetteer) -> None:
     found = _places(nlp, gazetteer, "The measure was backed by Del. Barbara Jones, D-Monongalia.")
     county = _at(found, "Monongalia")
     assert (county.name, county.precision) == ("Monongalia County", "admin2")
+
+
+def test_town_before_a_facility_or_an_office(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Tulsa Mayor Ann Lee thanked the nurses of the Wichita Regional "
+                    "Medical Center on Monday.")
+    assert _at(found, "Tulsa").admin1 == "Oklahoma"
+    assert _at(found, "Wichita").admin1 == "Kansas"
+
+
+def test_street_named_after_a_town_is_no_place(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The crash happened on Wichita Street near the bakery.")
+    assert "Wichita" not in {p.text for p in found}
+
+
+def test_town_before_a_noun_for_its_people(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "A Tulsa man was arrested on Friday after the chase.")
+    assert _at(found, "Tulsa").admin1 == "Oklahoma"
+
+
+def test_parts_of_a_hyphenated_pair_of_towns(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Tickets for the Dallas-Houston flight went on sale.")
+    assert {"Dallas", "Houston"} <= {p.text for p in found}
+
+
+def test_demonym_after_the_in_an_organisation(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The talks were confirmed by the French Foreign Ministry on Monday.")
+    french = _at(found, "French")
+    assert (french.kind, french.country_code) == ("demonym", "FR")
+
+
+def test_surname_of_a_person_named_before_is_no_place(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Jane Clark runs the shelter. Clark said the doors open at noon.")
+    assert "Clark" not in {p.text for p in found}
+
+
+def test_home_town_after_other_party_letters(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The bill was backed by Sen. Ann Berg, DFL-Duluth, and by "
+                    "Rep. Tom Ford, R-McAllen.")
+    assert _at(found, "Duluth").admin1 == "Minnesota"
+    assert _at(found, "McAllen").admin1 == "Texas"
+
+
+def test_county_holding_a_town_of_the_article(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Voters in Lebanon and the rest of Laclede County approved the tax.")
+    assert _at(found, "Lebanon").admin1 == "Missouri"
+
+
+def test_dateline_in_capitals_after_a_byline_date(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "By Ann Lee Staff Writer March 3, 2010 TULSA -- The council voted "
+                    "on Monday to raise fees.")
+    assert _at(found, "TULSA").admin1 == "Oklahoma"

@@ -10,6 +10,7 @@ project's own.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -19,9 +20,12 @@ from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
 from ..extensions import sent_of, sentences
+from ..knowledge import taxonomy
 from ..schema import Event
+from .classify import MODEL_RULE
 from .events import (ARMED_KINDS, KILL, PERSON_KINDS, EventCandidate, _agent_phrase, _children,
-                     _subject, match_trigger, type_names)
+                     _subject, match_trigger, model_event, refine_type, type_names)
+from .events import VIOLENT as VIOLENT_TYPES
 
 
 @lru_cache(maxsize=None)
@@ -108,10 +112,27 @@ def _negated(tok: Token) -> bool:
     return any(t.lower_ in ("no", "without", "not") for t in tok.doc[max(0, tok.i - 3):tok.i])
 
 
+DEMANDS = frozenset(_words("demands"))
+
+
+def _demanded_before(noun: Token) -> bool:
+    """"demanding justice and the arrest of ...": a noun a few words after a word of demanding,
+    with no other verb between (the parse may not attach it to the demand)."""
+    start = sent_of(noun).start
+    for t in reversed(noun.doc[max(start, noun.i - 6):noun.i]):
+        if t.lemma_.lower() in DEMANDS:
+            return True
+        if t.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
 def _about_cause(tok: Token) -> bool:
     """Whether ``tok`` is inside what a demonstration is about: under a word of demanding or
     protesting within its own clause ("demanding the release of those arrested")."""
     if tok.ent_type_ in ("GPE", "LOC", "ORG", "FAC", "PERSON", "EVENT", "WORK_OF_ART", "NORP"):
+        return True
+    if tok.pos_ == "NOUN" and _demanded_before(tok):
         return True
     t = tok
     while t.head.i != t.i and t.dep_ not in CLAUSE_EDGES:
@@ -165,7 +186,9 @@ def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
             elif lemma in THROW_VERBS - {"use"} and tok.pos_ == "VERB" and not authority \
                     and _children(tok, "dobj", "nsubjpass"):
                 cues["violence"] = True
-            elif lemma in BURN_VERBS | {"ablaze", "blaze", "fire"} and not authority:
+            elif lemma in BURN_VERBS | {"ablaze", "blaze", "fire"} and not authority \
+                    and (lemma != "set" or any(t.lower_ in ("fire", "ablaze", "alight", "afire")
+                                               for t in doc[tok.i + 1:tok.i + 6])):  # not "set up a camp"
                 things = _object_words(tok) | ({lemma} if lemma in BURNED_THINGS else set())
                 if things & BURNED_THINGS and not things & PEACEFUL_BURNING:
                     cues["violence"] = True
@@ -202,6 +225,13 @@ def _armed_doers(doc: Doc, head: int) -> bool:
     return bool(words & ARMED_DOERS) and not words & CROWD_DOERS
 
 
+def _demonstration_act(doc: Doc, head: int) -> bool:
+    """Whether the event's own trigger tells a form of demonstration ("blocked the highway",
+    "gathered"), which needs no word for demonstration besides it."""
+    hit = match_trigger(doc, doc[head])
+    return hit is not None and hit[0].type in ("PEACE_PROTEST", "PROTEST_WITH_INTER")
+
+
 def code_protest(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
     """ACLED's sub-event type for a protest or crowd-violence event told at token ``head``,
     with the reason."""
@@ -215,6 +245,8 @@ def code_protest(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
     if e.type in ("VIOL_DEMONSTR", "MOB_VIOL"):
         if not cues["demonstration"]:
             return ("MOB_VIOL", "crowd_violence_without_demonstration") if e.type == "VIOL_DEMONSTR" else None
+    elif cues["violence"] and not cues["demonstration"] and not _demonstration_act(doc, head):
+        return "MOB_VIOL", "crowd_violence_without_demonstration"  # "rioters hurled stones at police"
         if e.type == "MOB_VIOL" and not cues["violence"]:
             return None
     if cues["violence"]:
@@ -252,6 +284,16 @@ def _target_words(tok: Token) -> set[str]:
     return {t.lemma_.lower() for h in heads for t in h.subtree} | {t.lower_ for h in heads for t in h.subtree}
 
 
+def _target_heads(tok: Token) -> set[str]:
+    """Lemmas of the heads of what a violent trigger is aimed at, with their modifiers ("an army
+    position", "militia commander X"), not what is said of them further ("the son of a soldier")."""
+    heads = _children(tok, "dobj", "nsubjpass")
+    for p in _children(tok, "prep"):
+        if p.lower_ in ("on", "at", "against"):
+            heads += _children(p, "pobj")
+    return {t.lemma_.lower() for h in heads for t in (h, *_children(h, "compound", "amod", "nmod"))}
+
+
 # ACLED codes violence by its weapon when one is named: explosions and remote violence before
 # attacks and clashes, the most specific weapon first
 DETAINEE_HARM = frozenset(_words("detainee_harm"))
@@ -286,11 +328,27 @@ def _takes_people(verb: Token) -> bool:
     captured"); "efforts to take control": a purpose, not a change."""
     if verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return True
+    return _people_taken(verb)
+
+
+def _people_taken(verb: Token, names: bool = True) -> bool:
+    """Whether a verb of taking territory takes people ("captured a robber"); ``names``: whether
+    a person's name counts (the statistical NER may take a town for a person)."""
     subj, passive = _subject(verb)
-    if passive and subj is not None and (subj.ent_type_ == "PERSON" or subj.lemma_.lower() in CAPTIVES):
+    t = verb
+    while subj is None and t.dep_ in ("conj", "advcl") and t.head.pos_ == "VERB":
+        t = t.head  # "five militants were killed, injured or captured"
+        subj, passive = _subject(t)
+    if subj is not None and (passive or subj.dep_ == "nsubjpass") \
+            and (names and subj.ent_type_ == "PERSON" or subj.lemma_.lower() in CAPTIVES):
         return True
-    return any(o.ent_type_ == "PERSON" or o.lemma_.lower() in CAPTIVES or o.lower_ in ("others", "two", "three")
-               for o in _children(verb, "dobj", "nsubjpass"))
+    # conjoined verbs share their object: "captured and beat up a robber"
+    partners = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    if verb.dep_ == "conj" and verb.head.pos_ == "VERB":
+        partners.append(verb.head)
+    return any(names and o.ent_type_ == "PERSON" or o.lemma_.lower() in CAPTIVES
+               or o.lower_ in ("others", "two", "three")
+               for v in partners for o in _children(v, "dobj", "nsubjpass"))
 
 
 def _weapon_named(doc: Doc, sent: Span) -> Optional[str]:
@@ -314,6 +372,10 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
         weapon = _weapon_named(doc, sent_of(doc[c.head]))
         if weapon is not None and weapon != e.type and (e.type in ("ATTACK", "ARMED_CLASH") or weapon == "CHEM_WEAP"):
             return weapon, "weapon_named"
+    if e.type == "REM_EXPLOS" and c is not None:  # "a mortar shell exploded": the explosion's weapon
+        weapon = _weapon_named(doc, sent_of(doc[c.head]))
+        if weapon is not None and weapon != e.type:
+            return weapon, "weapon_named"
     if c is not None and e.type in ("ATTACK", "ARREST", "ABDUCT_DISSAP", "ARMED_CLASH"):
         named = _types_named(doc, sent_of(doc[c.head]))
         if "SEX_VIOL" in named and e.type != "ARMED_CLASH":
@@ -333,9 +395,12 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
     sent = sent_of(tok)
     words = _target_words(tok)
     mutual = _mutual(sent)
+    armed_head = bool(_target_heads(tok) & ARMED_TARGETS)  # "killed militia commander X"
     armed = bool(words & ARMED_TARGETS) or any(t.kind in ARMED_KINDS for t in c.targets)
-    civilian = bool(words & CIVILIAN_TARGETS) or any(t.kind in PERSON_KINDS for t in c.targets)
+    civilian = bool(words & CIVILIAN_TARGETS) or not armed_head and any(t.kind in PERSON_KINDS for t in c.targets)
     off_duty = bool(words & OFF_DUTY)
+    if e.type == "ATTACK" and not mutual and _crowd_doer(tok):
+        return "MOB_VIOL", "crowd_not_an_armed_group"
     if e.type == "ATTACK" and (mutual or armed and not civilian and not off_duty):
         return "ARMED_CLASH", "armed_on_both_sides"
     if e.type == "ARMED_CLASH" and not mutual and (civilian and not armed or off_duty):
@@ -352,6 +417,21 @@ STATE_WORDS = frozenset(_words("state_words"))
 NON_STATE_WORDS = frozenset(_words("non_state_words"))
 WITHDRAWAL = frozenset(_words("withdrawal"))
 FIGHT_WORDS = frozenset(_words("fight_words"))
+
+
+UNOPPOSED = frozenset(_words("unopposed"))
+RESISTANCE = frozenset(_words("resistance"))
+
+
+def _unopposed(sent: Span) -> bool:
+    """"without confrontation", "without a fight", "met no resistance", "unopposed"."""
+    for t in sent:
+        lemma = t.lemma_.lower()
+        if lemma in UNOPPOSED:
+            return True
+        if lemma in RESISTANCE and _negated(t):
+            return True
+    return False
 
 
 def _taker(doc: Doc, tok: Token) -> str:
@@ -381,11 +461,21 @@ def code_territory(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
         return None
     tok = doc[head]
     sent = sent_of(tok)
+    if _people_taken(tok, names=False):  # people captured are not territory: the fighting, or custody
+        if "ARMED_CLASH" in _types_named(doc, sent):
+            return "ARMED_CLASH", "people_captured_in_fighting"
+        taker = _taker(doc, tok)
+        if taker:
+            return ("ARREST", "people_captured_by_state_forces") if taker == "state" \
+                else ("ABDUCT_DISSAP", "people_captured_by_armed_group")
+        return None
     lemmas = {t.lemma_.lower() for t in sent if not _negated(t)}
     withdrawn = any(t.lemma_.lower() in WITHDRAWAL and (t.lemma_.lower() not in ("hand", "pull") or any(
         c.lower_ in ("over", "out") for c in t.children)) and t.i != tok.i for t in sent)
     if withdrawn and not lemmas & FIGHT_WORDS:
         return "NON_VIOL_TERRIT_TRANSFER", "holder_withdrew"
+    if _unopposed(sent):
+        return "NON_VIOL_TERRIT_TRANSFER", "taken_unopposed"
     taker = _taker(doc, tok)
     if taker == "state":
         return "GOV_REGAINS_TERIT", "taken_by_state_forces"
@@ -394,13 +484,251 @@ def code_territory(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
     return None
 
 
+# -- Looting and property destruction: only outside the context of other violence -------------
+# ACLED codes looting and destruction as such only when nothing else violent happened: destruction
+# by explosives is coded by the weapon, destruction that goes with violence against people is that
+# violence (an attack, or mob violence when a crowd does it), and a crowd's destruction with no
+# organised armed group is mob violence (a riot).
+HARM_TO_PEOPLE = frozenset(_words("harm_to_people"))
+PEOPLE_WORDS = frozenset(_words("people_words"))
+GROUP_WORDS = frozenset(_words("group_words"))
+
+
+def _crowd_doer(tok: Token) -> bool:
+    """Whether who does what ``tok`` says is a crowd or an unorganised group of people ("a group
+    of men", "residents", "students"), not armed men."""
+    who = _doer(tok)
+    if who is None:
+        return False
+    words = {t.lemma_.lower() for t in who.subtree} | {t.lower_ for t in who.subtree}
+    group = who.lemma_.lower() in GROUP_WORDS and bool(words & PEOPLE_WORDS)
+    return (bool(words & CROWD_DOERS) or group) and not words & ARMED_DOERS
+
+
+def _aimed_at(doc: Doc, c: EventCandidate) -> set[str]:
+    """Lemmas of the heads of what a verb phrase acts on: its object or passive subject (not the
+    trigger's own words: "set fire"), or the object of "to"/"on"/"at"/"against"."""
+    own = set(range(*c.trigger))
+    tok = doc[c.head]
+    heads = [h for h in _children(tok, "dobj", "nsubjpass") if h.i not in own]
+    for x in (tok, *(h for h in _children(tok, "dobj") if h.i in own)):
+        for p in _children(x, "prep"):
+            if p.lower_ in ("to", "on", "at", "against"):
+                heads += _children(p, "pobj")
+    return {h.lemma_.lower() for h in heads} | {h.lower_ for h in heads} \
+        | ({"person"} if any(h.ent_type_ == "PERSON" for h in heads) else set())
+
+
+def code_property(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[tuple[str, str]]:
+    """ACLED's sub-event type for looting or destruction told at ``c``, with the reason."""
+    if e.type != "PROPERTY_DISTRUCT" or c is None or _unrealised(doc, e, c.head):
+        return None
+    tok = doc[c.head]
+    sent = sent_of(tok)
+    weapon = _weapon_named(doc, sent)
+    if weapon is not None:
+        return weapon, "weapon_named"
+    crowd = _crowd_doer(tok)
+    if _aimed_at(doc, c) & PEOPLE_WORDS:
+        return ("MOB_VIOL" if crowd else "ATTACK"), "people_targeted"  # "set fire to a woman"
+    harmed = any(t.lemma_.lower() in HARM_TO_PEOPLE and not _negated(t) and not _about_cause(t)
+                 for s in _paragraph(doc, c.head, before=1, after=1) for t in s)
+    if harmed:
+        return ("MOB_VIOL" if crowd else "ATTACK"), "violence_against_people_told"
+    if crowd:
+        return "MOB_VIOL", "crowd_destruction"
+    return None
+
+
+# -- Organised crime's violence is political violence ------------------------------------------
+# ACLED codes what criminal groups do to people by its form: a shoot-out between gangs is an armed
+# clash, a killing by traffickers an attack. Crime is the event only when no violence is told.
+def code_crime(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[tuple[str, str]]:
+    """The violent type named in an organised-crime event's sentence, with the reason."""
+    if e.type != "ORG_CRIME" or c is None or _unrealised(doc, e, c.head):
+        return None
+    named = _types_named(doc, sent_of(doc[c.head])) & (VIOLENT_TYPES | {"ABDUCT_DISSAP"})
+    if not named:
+        return None
+    hit = match_trigger(doc, doc[c.trigger[0]])
+    own = hit[0].type if hit is not None and hit[0].type in named else None
+    return own or next(t for t in [*WEAPON_ORDER, "ARMED_CLASH", "ATTACK", "ABDUCT_DISSAP", "MOB_VIOL"]
+                       if t in named), "violence_of_organised_crime"
+
+
+# -- The classifier's type needs the report to name it -------------------------------------------
+# The classifier may retype an event whose trigger said something else. For the types ACLED
+# defines by a named thing (a weapon, a seizure or defusal, an agreement, an arrest, a claim of
+# responsibility, a base, a change of territory...) the event's sentence must name it with a
+# trigger of that type told as happening; otherwise the trigger's own type stands. The violence
+# and protest families are told apart by context, not words, and keep the classifier's choice.
+# Disasters are told by what happened ("an explosion ripped through a warehouse"): one needs only
+# that no weapon is named. The three changes of territory are told apart by who takes it, not by
+# the verb.
+DISASTERS = {"NATURAL_DISASTER", "MAN_MADE_DISASTER"}
+TOLD_BY_CONTEXT = PROTEST_FAMILY | {"ATTACK", "ARMED_CLASH", "MOB_VIOL", "OTHER"}
+TAKE_VERBS = frozenset(_words("take_verbs"))
+PLACES_TAKEN = frozenset(_words("places_taken"))
+
+
+def _model_read(doc: Doc, head: int) -> list[Span]:
+    """The sentences the classifier read for the event at ``head`` (the lead when the event is
+    told there, else its sentence and the next)."""
+    sents = sentences(doc)
+    i = [s.start for s in sents].index(sent_of(doc[head]).start)
+    return sents[:2] if i < 2 else sents[i:i + 2]
+
+
+def _place_taken(doc: Doc, sent: Span) -> bool:
+    """"seized the town", "took the village": a verb of taking with a place as its object."""
+    return any(t.lemma_.lower() in TAKE_VERBS and not _negated(t) and any(
+        o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PLACES_TAKEN
+        for o in _children(t, "dobj", "nsubjpass")) for t in sent)
+
+
+def _named_in(doc: Doc, sents: list[Span], type_: str) -> bool:
+    named = set().union(*(_types_named(doc, s) for s in sents))
+    if type_ in DISASTERS:  # an exploding shell is no accident; an explosion alone may be one
+        return not any(w in named for w in WEAPON_ORDER if w != "REM_EXPLOS")
+    if type_ in TERRITORY:
+        return bool(named & TERRITORY) or any(_place_taken(doc, s) for s in sents)
+    return type_ in named
+
+
+def code_unnamed_model_type(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[tuple[str, str]]:
+    """The trigger's type back for a classifier type the text it read does not name."""
+    if c is None or e.rule != MODEL_RULE or e.type in TOLD_BY_CONTEXT:
+        return None
+    hit = match_trigger(doc, doc[c.trigger[0]])
+    # a claim of responsibility told in another sentence is an event of its own
+    read = [sent_of(doc[c.head])] if e.type == "ATTRIB" else _model_read(doc, c.head)
+    if hit is None or hit[0].type == e.type or _named_in(doc, read, e.type):
+        return None
+    d = hit[0]
+    c.type, c.weight, c.rule = d.type, d.weight, f"trigger:{' '.join(d.words)}/{d.pos}"
+    e.rule = c.rule
+    return refine_type(c, e.fatalities), f"classifier_{e.type.lower()}_not_named"
+
+
+# -- Which event is the report's main one -----------------------------------------------------
+# ACLED codes the event itself, never the talk about it: a claim or denial of responsibility
+# told after the event, or a denial that anyone claimed it, gives way to the event. What a
+# demonstration is for ("blocked the road to get the killer arrested", "demanding the arrest of")
+# did not happen at it: the demonstration is the event.
+def _purpose(tok: Token) -> bool:
+    """Whether ``tok`` is inside a purpose clause ("to get the killer arrested") or what a
+    protest is about."""
+    t = tok
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ in ("advcl", "xcomp", "acl") \
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            return True
+        if t.head.i == t.i or t.dep_ in ("ROOT", "ccomp", "parataxis"):
+            break
+        t = t.head
+    return _about_cause(tok)
+
+
+def _first(events: list[Event], pick) -> Optional[Event]:
+    return next((x for x in events[1:] if pick(x)), None)
+
+
+def main_event(doc: Doc, events: list[Event], cands: dict[str, EventCandidate]) -> None:
+    """Put the event the report is about first (see above)."""
+    if len(events) < 2 or events[0].id not in cands:
+        return
+    main, c = events[0], cands[events[0].id]
+    tok = doc[c.head]
+    told = None
+    if main.type == "ATTRIB":  # a claim after the lead sentence is about an event told by then
+        later = sent_of(tok).start > sentences(doc)[0].start
+        earlier = _first(events, lambda x: x.type != "ATTRIB" and not x.background and later
+                         and x.sentence.start <= main.sentence.start and x.claim.status not in UNREALISED)
+        denied = any(_negated(t) for t in (tok, *(t for t in tok.subtree if t.dep_ == "nsubj")))
+        told = earlier or (_first(events, lambda x: x.type != "ATTRIB" and not x.background) if denied else None)
+    elif _purpose(tok):
+        told = _first(events, lambda x: x.type in PROTEST_FAMILY and x.sentence.start == main.sentence.start
+                      and x.id in cands and not _purpose(doc[cands[x.id].head]))
+    if told is not None:
+        events.remove(told)
+        events.insert(0, told)
+        told.rule = f"{told.rule}+acled:main_event"
+
+
+# -- A report that names its own category ------------------------------------------------------
+# Event notes written to ACLED's conventions open strategic developments and some other events
+# with a tag naming what kind of development they record ("Looting: On 3 May ...", "Security
+# measures: ..."). The tag is the coder's own word on the type, so it decides the main event's
+# type over anything a verb suggests. Tags are ACLED's sub-event names (taxonomy.csv) and the
+# codebook's words for what each sub-event covers (coding_rules.toml, ``note_tags``).
+NOTE_TAG = re.compile(r"\s*([A-Za-z][A-Za-z /&'-]{1,50}?)\s*:\s")
+
+
+@lru_cache(maxsize=None)
+def _note_tags() -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for code, row in taxonomy().items():  # the first code of a sub-event name is its own (OTHER)
+        name = (row.get("acled_sub_event_type") or "").strip().lower()
+        if name:
+            tags.setdefault(name, code)
+    listed = _word_lists().get("note_tags")
+    if not isinstance(listed, dict):
+        raise DataFileError("coding_rules.toml", reason="the table 'note_tags' is missing")
+    for code, names in listed.items():
+        if code not in taxonomy():
+            raise DataFileError("coding_rules.toml", reason=f"note_tags: unknown type '{code}'")
+        tags.update({n.lower(): code for n in names})
+    return tags
+
+
+def note_tag(doc: Doc) -> Optional[str]:
+    """The type a report's opening tag names ("Property destruction: On 4 May ..."), if any."""
+    m = NOTE_TAG.match(doc[:16].text)
+    if m is None:
+        return None
+    label = " ".join(m.group(1).lower().split())
+    tags = _note_tags()
+    if label in tags:
+        return tags[label]
+    parts = {tags.get(p.strip()) for p in re.split(r"/|,| and | & ", label) if p.strip()}
+    return parts.pop() if len(parts) == 1 and None not in parts else None  # "Looting and arson"
+
+
+def code_by_tag(doc: Doc, events: list[Event]) -> None:
+    """The main event takes the type the report's tag names: an event of that type already found
+    becomes the main one, else the main event is recoded (or, with none, the lead is the event)."""
+    code = note_tag(doc)
+    if code is None or not len(doc):
+        return
+    told = next((e for e in events if e.type == code), None)
+    if told is not None:
+        events.remove(told)
+        events.insert(0, told)
+        return
+    if not events:
+        events.append(model_event(doc, code, 1.0))
+        events[0].rule = "acled:note_tag"
+        return
+    main = events[0]
+    main.type, main.type_names = code, type_names(code)
+    main.rule = f"{main.rule}+acled:note_tag"
+
+
 def apply_coding_rules(doc: Doc, events: list[Event], cands: dict[str, EventCandidate]) -> None:
     """Apply ACLED's coding rules (``code_protest``, ``code_violence``, ``code_territory``) to
-    every event; ``rule`` says which rule changed the type and why."""
+    every event, then let a report's opening tag decide the main event's type (``code_by_tag``);
+    ``rule`` says which rule changed the type and why."""
     for e in events:
         head = cands[e.id].head if e.id in cands else sentences(doc)[0].root.i
-        coded = code_protest(doc, e, head) or code_violence(doc, e, cands.get(e.id)) \
-            or code_territory(doc, e, head)
-        if coded is not None and coded[0] != e.type:
-            e.type, e.type_names = coded[0], type_names(coded[0])
-            e.rule = f"{e.rule}+acled:{coded[1]}"
+        c = cands.get(e.id)
+        for rule in (code_unnamed_model_type, code_crime, code_property):  # these feed the rules below
+            _recode(e, rule(doc, e, c))
+        _recode(e, code_protest(doc, e, head) or code_violence(doc, e, c) or code_territory(doc, e, head))
+    main_event(doc, events, cands)
+    code_by_tag(doc, events)
+
+
+def _recode(e: Event, coded: Optional[tuple[str, str]]) -> None:
+    if coded is not None and coded[0] != e.type:
+        e.type, e.type_names = coded[0], type_names(coded[0])
+        e.rule = f"{e.rule}+acled:{coded[1]}"

@@ -30,9 +30,11 @@ from spacy.tokens import Doc, Span, Token
 from ..knowledge import taxonomy, tsv
 from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Quantity, TypeNames
 from ..schema import Span as TextSpan
+from ..gazetteer import normalise
 from .actors import ActorMention
+from .places import place_words
 from .classify import MODEL_RULE, classify
-from ..extensions import per_doc, sent_of, sentences
+from ..extensions import doc_text, per_doc, sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
                 "lawyers", "farmers", "traders", "protesters"}
@@ -631,9 +633,11 @@ def attached_time(doc: Doc, c: EventCandidate):
     on the verb governing it."""
     # a time reaches a trigger through the parse, so only times in the triggers' sentences count
     sents = {sent_of(doc[i]).start for i in c.mentions}
-    times = [(tm, root) for tm, root in _calendar_times(doc)
-             if root is not None and sent_of(root).start in sents]
     own = set(c.mentions)
+    # a possessive time dates the noun it qualifies: "met ... following Tuesday's election"
+    times = [(tm, root) for tm, root in _calendar_times(doc)
+             if root is not None and sent_of(root).start in sents
+             and not (root.dep_ == "poss" and root.head.i not in own)]
     clauses = {v.i for i in c.mentions for v in doc[i].children
                if doc[i].pos_ == "NOUN" and v.dep_ == "relcl"}
     found = [tm for tm, root in times if root is not None
@@ -746,40 +750,184 @@ def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
     return span[0].ent_type_ not in ("GPE", "LOC") and (start < span.start or end > span.end)
 
 
+def _surnames(doc: Doc) -> frozenset[str]:
+    """Last words of the people's full names in the article ("Clinton" of "Hillary Clinton")."""
+    return per_doc(doc, "newsevents_surnames", len(doc), lambda: frozenset(
+        e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1))
+
+
+LOCATIVE = {"in", "near"}
+
+
+def _names_a_person(doc: Doc, pm: PlaceMention) -> bool:
+    """Whether a toponym is the surname of someone the article names ("Obama", "Clinton" and
+    "Hamilton" are towns too) and is not used as a place: the model did not tag it as one and
+    it does not follow "in" or "near" (a person's name follows them as a possessive: "a twist in
+    Clinton's case")."""
+    span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
+    if span is None or span[0].ent_type_ in ("GPE", "LOC", "FAC") or span.text.lower() not in _surnames(doc):
+        return False
+    possessive = span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s")
+    return possessive or span.start == 0 or doc[span.start - 1].lower_ not in LOCATIVE
+
+
 def _event_places(doc: Doc) -> list[PlaceMention]:
     """The article's located places where an event can happen, worked out once per doc."""
     found = doc._.places or []
     return per_doc(doc, "newsevents_event_places", found, lambda: [
-        p for p in found if p.kind == "place" and p.lat is not None and not _in_longer_name(doc, p)])
+        p for p in found if p.kind == "place" and p.lat is not None and not _in_longer_name(doc, p)
+        and not _names_a_person(doc, p)])
 
 
 def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
     places = _event_places(doc)
     gov = governing(doc, c)
-    for p in places:  # attached to the trigger
-        root = _root(doc, p.start, p.end)
-        if root is not None and root.i not in gov and _reaches(doc, root, gov):
-            return _location(p, "text")
+    attached = [p for p in places if (root := _root(doc, p.start, p.end)) is not None
+                and root.i not in gov and _reaches(doc, root, gov)]
+    if attached:  # attached to the trigger
+        return _location(_narrowed(doc, c, in_named_region(doc, places, _most_precise(attached))), "text")
     heads = {m.head for m in c.agents + c.targets}
     for p in places:  # inside an agent's or target's phrase ("security agencies in Liaquatabd")
         root = _root(doc, p.start, p.end)
         if root is not None and _reaches(doc, root, heads, PASS_THROUGH):
-            return _location(p, "actor")
+            return _location(in_named_region(doc, places, p), "actor")
     return dateline_location(doc)
 
 
+#: words that may stand between a place and the larger place it lies in ("Kartal town,
+#: Istanbul", "Love Park in Philadelphia", "Kartal district of Istanbul")
+_CHAIN_WORDS = frozenset({",", "(", ")", "in", "of", "the"})
+#: of these, the ones that say the next place contains the one before ("South Street in
+#: Philadelphia"), where a comma may also separate places of a list
+_CONTAINING_WORDS = frozenset({"(", "in", "of"})
+
+
+def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) -> PlaceMention:
+    """``chosen``, made to agree with the places the text names around it as the larger places
+    it lies in ("Philadelphia (Pennsylvania)", "Kartal town, Istanbul", "the Capitol in
+    Denver"): a more precise place named just before it inside it ("Beaumont, Texas" with
+    Texas chosen: Beaumont); and if ``chosen`` was resolved outside the larger places named
+    after it (a namesake elsewhere: the gazetteer lacks the small place meant), the most
+    precise of those that agree with one another ("Mineralne, Donetsk": Donetsk)."""
+    i = places.index(chosen)
+    before = i
+    while before > 0 and _chained(doc, places[before - 1], places[before]) is not None:
+        before -= 1
+    chain, containing = [chosen], []
+    for nxt in places[i + 1:]:
+        cue = _chained(doc, chain[-1], nxt)
+        if cue is None:
+            break
+        chain.append(nxt)
+        containing.append(cue)
+    for n in range(before, i):  # "Beaumont, Texas" with Texas chosen: Beaumont
+        p = places[n]
+        rank = PRECISION_RANK.get(p.precision, 6)
+        larger = [r for r in places[n + 1:i] + chain if PRECISION_RANK.get(r.precision, 6) > rank]
+        if chosen in larger and all(_within(p, r) for r in larger):
+            return p
+    rank = PRECISION_RANK.get(chosen.precision, 6)
+    larger = [r for r, cue in zip(chain[1:], containing) if cue or PRECISION_RANK.get(r.precision, 6) > rank]
+    if not larger or all(_within(chosen, r) for r in larger):
+        return chosen
+    context = normalise(" ".join(r.text or "" for r in chain[1:]))
+    if any(v and f" {normalise(v)} " in f" {context} " for v in (chosen.admin1, chosen.admin2)):
+        return chosen  # "Tijuana, Baja California": its province is named, in words of its own
+    for n, r in enumerate(larger):
+        if all(_within(r, o) for o in larger[n + 1:]):
+            return r
+    return chosen
+
+
+def _within(place: PlaceMention, region: PlaceMention) -> bool:
+    """Whether ``place`` may lie in ``region`` (same country, and same province unless
+    ``region`` is a country)."""
+    return place.country_code == region.country_code and (
+        region.precision == "country" or place.admin1 == region.admin1)
+
+
+def _chained(doc: Doc, a: PlaceMention, b: PlaceMention) -> Optional[bool]:
+    """None unless place ``b`` follows ``a`` with only commas, brackets, "in", "of" and place
+    nouns between them; then whether those words say ``b`` contains ``a`` ("in", "of", "(")."""
+    if a.end is None or b.start is None or b.start < a.end:
+        return None
+    gap = doc.char_span(a.end, b.start, alignment_mode="expand")
+    if gap is None or len(gap) > 3:
+        return None
+    nouns = place_words().get("noun", set())
+    if not all(t.lower_ in _CHAIN_WORDS or t.lower_ in nouns for t in gap):
+        return None
+    return any(t.lower_ in _CONTAINING_WORDS for t in gap)
+
+
+def _most_precise(places: list[PlaceMention]) -> PlaceMention:
+    """Of the places told for one event, the most precise one inside the first ("in the city of
+    Kunduz in northern Afghanistan" is Kunduz); a place outside it is a misreading."""
+    best = places[0]
+    for p in places[1:]:
+        if _inside(p, best):
+            best = p
+    return best
+
+
+def _narrowed(doc: Doc, c: EventCandidate, place: PlaceMention) -> PlaceMention:
+    """A country the event is told in, narrowed to the one place inside it that the next
+    sentence of its paragraph names ("... a bomb went off in a market in northern Nigeria. The
+    market in Maiduguri ..." is Maiduguri)."""
+    sents = sentences(doc)
+    i = [s.start for s in sents].index(sent_of(doc[c.head]).start)
+    if place.precision != "country" or i + 1 == len(sents):
+        return place
+    told = doc_text(doc)[sents[i].start_char:sents[i + 1].start_char]
+    if "\n\n" in told[len(told.rstrip()):]:  # a new paragraph
+        return place
+    start, end = sents[i + 1].start_char, sents[i + 1].end_char
+    inside = {(p.name, p.country_code): p for p in _event_places(doc)
+              if p.start is not None and start <= p.start < end and _inside(p, place)}
+    return next(iter(inside.values())) if len(inside) == 1 else place
+
+
 def dateline_location(doc: Doc) -> Optional[Location]:
-    """The dateline's place, else the article's main place (the one named most, most precise first)."""
+    """The dateline's place, else the article's main place (``main_place``)."""
     for p in doc._.places or []:
         if p.kind == "dateline" and p.lat is not None:
             return _location(p, "dateline")
-    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None]
+    best = main_place(doc)
+    return _location(best, "article") if best is not None else None
+
+
+PRECISION_RANK = {"landmark": 0, "neighbourhood": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5}
+REGION_SHARE = 0.5  # what naming a region adds to each place the article names inside it
+
+
+def _inside(place: PlaceMention, region: PlaceMention) -> bool:
+    """Whether ``place`` lies in ``region``, a country or a first-level division."""
+    if region.country_code is None or place.country_code != region.country_code \
+            or PRECISION_RANK.get(place.precision, 6) >= PRECISION_RANK.get(region.precision, 6):
+        return False
+    return region.precision == "country" or region.precision == "admin1" and place.admin1 == region.name
+
+
+def main_place(doc: Doc) -> Optional[PlaceMention]:
+    """The place the article is about: the one named most, where each mention of a country or
+    region also counts REGION_SHARE for every place the article names inside it, so that
+    "China ... Hebei ... in Baoding, Hebei province" is Baoding (the most precise place, as
+    analysts code it) while a city named once in passing does not outweigh a country named
+    throughout. Ties: the more precise place, then the one named first. Places inside longer
+    names count too: in a short report they are often the place's only mention ("at the
+    market gate Kisumu")."""
+    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None
+              and not _names_a_person(doc, p)]
     if not places:
         return None
-    counts = Counter(p.name for p in places)
-    rank = {"landmark": 0, "neighbourhood": 1, "city": 2, "admin2": 3, "admin1": 4, "country": 5}
-    best = min(places, key=lambda p: (-counts[p.name], rank.get(p.precision, 6), p.start or 0))
-    return _location(best, "article")
+    first: dict[tuple, PlaceMention] = {}
+    for p in places:
+        first.setdefault((p.name, p.country_code), p)
+    counts = Counter((p.name, p.country_code) for p in places)
+    score = {k: n + REGION_SHARE * sum(m for r, m in counts.items() if _inside(first[k], first[r]))
+             for k, n in counts.items()}
+    best = min(first, key=lambda k: (-score[k], PRECISION_RANK.get(first[k].precision, 6), first[k].start or 0))
+    return first[best]
 
 
 def event_count(doc: Doc, c: EventCandidate) -> Optional[Count]:
@@ -967,15 +1115,35 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
     score -= 0.5 * (e.type == "ATTRIB")
     position = [s.start for s in sentences(doc)].index(sent_of(doc[c.head]).start)
     score += 0.4 if position < 2 else -0.02 * position  # news puts the main event in its lead
+    end = headline_end(doc)
+    score += HEADLINE_BONUS * any(doc[i].idx < end for i in c.mentions)  # and names it in the headline
     return round(score, 3)
+
+
+HEADLINE_BONUS = 1.0
+HEADLINE_MAX_WORDS = 25
+
+
+def headline_end(doc: Doc) -> int:
+    """Where the headline that opens the text ends (a character offset), 0 when there is none: a
+    first line of at most HEADLINE_MAX_WORDS words, not closed by a full stop, with more text after."""
+    def compute() -> int:
+        text = doc_text(doc)
+        line, sep, rest = text.partition("\n")
+        line = line.rstrip()
+        if not sep or not rest.strip() or not line or len(line.split()) > HEADLINE_MAX_WORDS:
+            return 0
+        closed = line.rstrip("\"'”’)")
+        return 0 if closed.endswith(".") and not closed.endswith("...") else len(line)
+    return per_doc(doc, "newsevents_headline", len(doc), compute)
 
 
 # Combining the rules with the learned classifier (measured in docs/benchmarks.md). The main
 # event's type is the one with the best combined score: the classifier's calibrated probability
 # of a type, plus RULE_BONUS times the trigger's reliability for the type the rules gave. A
 # classifier type that another event of the main sentence already has makes that event the main
-# one. With no trigger at all, the classifier types the article's lead when it is at least
-# MODEL_ALONE sure.
+# one. With no trigger at all, or only triggers of earlier events the story recalls
+# (background), the classifier types the article's lead when it is at least MODEL_ALONE sure.
 RULE_BONUS = 0.5
 MODEL_ALONE = 0.15
 MODEL_KEEPS = 0.9  # a trigger this reliable keeps its type when it names the person it happened to
@@ -1012,9 +1180,9 @@ def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandid
     """The classifier's word on the main event's type, or a model-typed event for the lead."""
     if not len(doc):
         return events
-    if not events:
+    if all(e.background for e in events):  # no event, or only earlier ones the story recalls
         top, p_top = classify([_lead(doc)])[0][0]
-        return [model_event(doc, top, p_top)] if p_top >= MODEL_ALONE else events
+        return [model_event(doc, top, p_top), *events] if p_top >= MODEL_ALONE else events
     main = events[0]
     c = cands[main.id]
     ranked = classify([_model_text(doc, c.head)])[0]

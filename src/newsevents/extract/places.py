@@ -3,14 +3,20 @@
 Candidates are the model's GPE/LOC/FAC entities; names before a place noun ("Korangi area",
 "Orangi Town"); names after a preposition that the model took for a person or organisation, or
 did not tag ("in Liaquatabd"), when the gazetteer knows them; names listed before a plural place
-noun ("Clay and Grant counties"); the place an unknown organisation is named after ("Shreveport"
-in "Shreveport Police Department", "Kentucky" in "University of Kentucky"); a legislator's home
-town ("R-Tulsa") and a dateline in capitals inside the text ("SPRINGFIELD, Ill. —"); a bare
-county name where the text says it is a place ("D-Monongalia"); other proper names the gazetteer
-knows well (a smaller town of the article's country when the name is part of a longer name).
-Nothing inside the name of an organisation of the lexicon ("MQM-London") is a place.
-Demonyms ("Pakistani", "American" of "American Electric Power") are reported apart, with kind
-"demonym", resolved to their country; the dateline with kind "dateline".
+noun ("Clay and Grant counties"); the place an unknown organisation, facility, event or
+office is named after ("Shreveport" in "Shreveport Police Department", "Kentucky" in
+"University of Kentucky", "Tulsa" in "Tulsa Mayor Ann Lee" or "Tulsa Regional Airport", but no
+street: "Wichita Street"); each place of a hyphenated pair ("Dallas-Fort Worth"); a town before
+a noun for its people ("a Tulsa man", "Salem police"); a legislator's home town ("R-Tulsa",
+"DFL-Duluth") and a dateline in capitals inside the text ("SPRINGFIELD, Ill. —", "March 3,
+2010 CANTON --"); a bare county name where the text says it is a place ("D-Monongalia"); other
+proper names the gazetteer knows well (a smaller town of the article's country when the name
+is part of a longer name). A name that is the surname of a person named in the article ("Clark
+said") is that person. Nothing inside the name of an organisation of the lexicon
+("MQM-London") is a place.
+Demonyms ("Pakistani", "American" of "(the) American Electric Power", "Ohioans") are reported
+apart, with kind "demonym", resolved to their country (or province); the dateline with kind
+"dateline".
 
 A name followed by the regions it lies in ("Alexandria, Louisiana", "Seyhan (Adana)") is
 narrowed to the places inside them, and those regions to the ones containing it; a bracketed
@@ -20,13 +26,16 @@ its names are provinces (or countries), each is taken as one. A designator choos
 ("Washington state", "the province of Quebec"). Each name is then resolved to the
 gazetteer place that best fits the article: its population and kind, the dateline's country and
 province, the regions and countries the article names, the countries its other places lie in
-(those that are reported) and how near they are, whether the name is the place's own or only
-another name of it ("Vienne" is a French town, not Vienna), and whether the name matched
-exactly or only by spelling.
+(those that are reported, each by the share of its candidates in them) and how near they are,
+whether a district holds a town the article names ("Lebanon and Laclede County"), whether the
+name is the place's own (abbreviations spelled out: "St." is "Saint") or only another name of
+it ("Vienne" is a French town, not Vienna), and whether the name matched exactly or only by
+spelling.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -81,8 +90,10 @@ class _Mention:
     candidates: list[tuple[Candidate, float]] = field(default_factory=list)  # (place, match 0..1)
     relaxed: bool = False  # part of a name ("Byesville" of "Byesville Fire Company"): a smaller
     # place of the article's country is enough
+    resident: bool = False  # followed by a noun for its people ("a Rockford man", "Salem police")
     best: Optional[Candidate] = None
     score: float = 0.0
+    shares: list[tuple[Candidate, float]] = field(default_factory=list)  # softmax share of each
 
 
 def _clean(text: str) -> str:
@@ -147,17 +158,27 @@ def _entity_spans(doc: Doc, ents: tuple[Span, ...], blocked: set[int],
         elif ent.label_ in NAME_LABELS and ent.label_ != "ORG" or (
                 ent.label_ == "ORG" and not ent.ent_id_ and not _is_org_alias(ent.text)):
             after_prep = ent.start > 0 and doc[ent.start - 1].lower_ in prepositions
+            if not after_prep and ent.label_ == "PERSON" and ent.text.lower() in surnames:
+                continue  # "Clark said" after "Jane Clark": the person again
             out.append((ent, after_prep, after_prep))
-            if not after_prep and not (ent.label_ == "PERSON" and ent.text.lower() in surnames):
+            if not after_prep:
                 relaxed.add((ent.start, ent.end))
     return out
 
 
-def _leading_place(span: Span, gazetteer: Gazetteer) -> Optional[tuple[Span, bool]]:
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    """Every word of place_words.tsv: "City", "University", "Junior" alone are no place."""
+    return frozenset(w for words in place_words().values() for w in words)
+
+
+def _leading_place(span: Span, gazetteer: Gazetteer) -> Optional[tuple[Span, Optional[str]]]:
     """The longest leading run (up to four words, "the" and a qualifier such as "Western" left
-    out) of a longer name that the gazetteer knows, and whether an institution word follows it
-    ("Shreveport" + "Police" in "Shreveport Police Department", "Pennsylvania" in "Western
-    Pennsylvania Kennel Association")."""
+    out) of a longer name that the gazetteer knows, and the role of the word after it:
+    "institution" ("Shreveport" + "Police" in "Shreveport Police Department"), "facility"
+    ("Salem" + "High" in "Salem High School") or None ("Pennsylvania" in "Western Pennsylvania
+    Kennel Association"). A street named after a place ("Wichita Street") or a generic word
+    ("City" of "City Hall") is none."""
     words = place_words()
     first = 1 if span[0].lower_ == "the" else 0
     if len(span) > first + 2 and span[first].lower_ in words.get("qualifier", set()):
@@ -166,36 +187,50 @@ def _leading_place(span: Span, gazetteer: Gazetteer) -> Optional[tuple[Span, boo
         head = span[first:end]
         if not _capitalised(head) or head[-1].text in ("-", "&") or head[-1].lower_ in ("of", "and"):
             continue
+        if len(head) == 1 and head[0].lower_ in _generic_words():
+            continue
         if gazetteer.candidates(_clean(head.text)):
-            return head, span[end].lower_ in words.get("institution", set())
+            after = span[end].lower_
+            if after in words.get("street", set()):
+                return None
+            role = next((r for r in ("institution", "facility") if after in words.get(r, set())), None)
+            return head, role
     return None
+
+
+#: entity labels whose names may hold a place ("Cookville Regional Medical Center", "the Battle
+#: of Richmond", "Metro Nashville", "Dayton Art Festival")
+_NAMED_LABELS = ("ORG", "PERSON", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT", "NORP")
 
 
 def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
                        relaxed: set) -> list[tuple[Span, bool, bool]]:
-    """Places inside the name of an organisation the lexicon does not know, or inside a name the
-    model took for a person's. Strong: the leading place of the name followed by an institution
-    word ("Shreveport" in "Shreveport Police Department", "Douglas County" in "Douglas County
-    Board of Education", "Cookville" in "Cookville Fire Chief John Smith"), and the name after an
-    organisation's last "of", or its leading place ("Kentucky" in "University of Kentucky
-    Medical Center"). Relaxed (added to
-    ``relaxed``): an organisation's leading place followed by another word ("Mansfield" in
-    "Mansfield Law Enforcement Center"). Organisations of the lexicon ("MQM-London") are left
-    whole."""
+    """Places inside the name of an organisation the lexicon does not know, of a facility or
+    event, or inside a name the model took for a person's. Strong: the leading place of the name
+    followed by an institution word ("Shreveport" in "Shreveport Police Department", "Douglas
+    County" in "Douglas County Board of Education", "Cookville" in "Cookville Fire Chief John
+    Smith", "Dayton" in "Dayton Mayor Ann Lee"), and the name after an organisation's or
+    facility's last "of", "in" or "at", or its leading place ("Kentucky" in "University of
+    Kentucky Medical Center", "Elgin" in "St. Mary's School in Elgin"). Relaxed (added to
+    ``relaxed``): the leading place of any of these names but a person's followed by another
+    word ("Mansfield" in "Mansfield Law Enforcement Center"). A country or province ending an
+    organisation's name ("Environment Canada") is a bare name. Organisations of the lexicon
+    ("MQM-London") are left whole."""
     out = []
     for ent in ents:
-        if ent.label_ not in ("ORG", "PERSON") or ent.ent_id_ or _is_org_alias(ent.text) or len(ent) < 2:
+        if ent.label_ not in _NAMED_LABELS or ent.ent_id_ or _is_org_alias(ent.text) or len(ent) < 2:
             continue
         if ent[0].lower_ == "the" and len(ent) < 3:
             continue
         found = _leading_place(ent, gazetteer)
-        if found is not None and (found[1] or ent.label_ == "ORG"):
-            out.append((found[0], found[1], False))
-            if not found[1]:
+        if found is not None and (found[1] or ent.label_ != "PERSON"):
+            strong = found[1] == "institution"
+            out.append((found[0], strong, False))
+            if not strong:
                 relaxed.add((found[0].start, found[0].end))
-        if ent.label_ != "ORG":
+        if ent.label_ == "PERSON":
             continue
-        ofs = [t.i for t in ent if t.lower_ == "of"]
+        ofs = [t.i for t in ent if t.lower_ in ("of", "in", "at")]
         if ofs and ofs[-1] + 1 < ent.end and ent.end - ofs[-1] - 1 <= 4:
             tail = doc[ofs[-1] + 1:ent.end]
             if tail[0].lower_ == "the" and len(tail) > 1:
@@ -203,11 +238,48 @@ def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
             if _capitalised(tail) and tail.start > ent.start + 1:
                 found = None if gazetteer.candidates(_clean(tail.text)) else _leading_place(tail, gazetteer)
                 out.append((found[0] if found else tail, True, False))
+        elif ent.label_ == "ORG":
+            for size in (3, 2, 1):
+                tail = ent[len(ent) - size:]
+                if size < len(ent) and _capitalised(tail) and any(
+                        c.kind in ("country", "admin1") for c in gazetteer.candidates(_clean(tail.text))):
+                    out.append((tail, False, False))
+                    break
     return out
 
 
-_PARTY_HOME = re.compile(r"\b[RDI]-([A-Z][a-z]+(?:\.? [A-Z][a-z]+){0,2})")
-_CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.])"
+def _compound_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
+                    relaxed: set) -> list[tuple[Span, bool, bool]]:
+    """The places of a hyphenated compound of place names ("Fargo-Moorhead", "the
+    Dallas-Fort Worth airport", "University of Wisconsin-Madison"): each part's leading run
+    the gazetteer knows, when at least two parts have one (relaxed)."""
+    out = []
+    for ent in ents:
+        if ent.label_ not in PLACE_LABELS | set(_NAMED_LABELS) or ent.ent_id_ or _is_org_alias(ent.text):
+            continue
+        cuts = [t.i for t in ent if t.text == "-" and t.i > ent.start and t.i + 1 < ent.end]
+        if not cuts:
+            continue
+        found = []
+        for a, b in zip([ent.start, *(c + 1 for c in cuts)], [*cuts, ent.end]):
+            part = doc[a:b]
+            if part[0].lower_ in ("the", "of"):
+                part = part[1:]
+            for stop in range(len(part), 0, -1):
+                head = part[:stop]
+                if len(head.text) > 3 and _capitalised(head) and (
+                        gazetteer.candidates(_clean(head.text)) or gazetteer.demonym(head.text)):
+                    found.append(head)
+                    break
+        if len(found) >= 2:
+            out += [(span, False, False) for span in found]
+            relaxed.update((span.start, span.end) for span in found)
+    return out
+
+
+#: "R-Tulsa", "D-McDowell", "DFL-Duluth" (Minnesota's Democratic-Farmer-Labor party)
+_PARTY_HOME = re.compile(r"\b(?:[RDI]|DFL)-((?:Mc|Mac|O')?[A-Z][a-z]+(?:\.? [A-Z][a-z]+){0,2})")
+_CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+|\b(?:19|20)\d\d\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.])"
                             r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)?)?"
                             r"\s*(?:\(\w+\)\s*)?(?:[—–:]|--?|”)\s")
 
@@ -215,7 +287,8 @@ _CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.
 def _pattern_spans(doc: Doc, blocked: set[int]) -> list[tuple[Span, bool, bool]]:
     """Places shown by the layout of the text: a legislator's home town after the party letter
     ("Sen. Tom Jensen, R-London"), and a dateline in capitals opening a story inside the text
-    ("MIDDLETOWN — The town council ...", "CLINTON, Iowa — ")."""
+    ("MIDDLETOWN — The town council ...", "CLINTON, Iowa — ", "Staff Writer March 3, 2010
+    CANTON --")."""
     out = []
     text = doc_text(doc)
     for match in _PARTY_HOME.finditer(text):
@@ -299,12 +372,27 @@ def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
             if len(run) > 1 and not gazetteer.candidates(_clean(run.text)):
                 found = _leading_place(run, gazetteer)
                 if found is not None:
-                    out.append((found[0], found[1], False))
-                    if not found[1]:
+                    strong = found[1] == "institution"
+                    out.append((found[0], strong, False))
+                    if not strong:
                         relaxed.add((found[0].start, found[0].end))
             i = j + 1
         else:
             i += 1
+    return out
+
+
+def _resident_spans(doc: Doc, taken: set[int], relaxed: set) -> list[tuple[Span, bool, bool]]:
+    """A capitalised word the tagger did not take for a proper noun, before a noun for the
+    people of a place ("Grovetown police", "Sycamore family" in a headline): relaxed."""
+    residents = place_words().get("resident", set())
+    out = []
+    for tok in doc[:-1]:
+        if tok.i in taken or tok.pos_ == "PROPN" or not tok.is_alpha or not tok.text[:1].isupper() \
+                or tok.is_stop or tok.lower_ in _generic_words() or doc[tok.i + 1].lower_ not in residents:
+            continue
+        out.append((doc[tok.i:tok.i + 1], False, False))
+        relaxed.add((tok.i, tok.i + 1))
     return out
 
 
@@ -322,23 +410,48 @@ def _demonym(gazetteer: Gazetteer, span: Span) -> Optional[PlaceMention]:
                         kind="demonym", score=1.0)
 
 
+#: endings of the names of a region's people: Ohio-ans, Iowa-ns, Californian, Texa(s)-ns
+_PEOPLE_ENDINGS = ("ans", "an", "ns", "n")
+
+
+def _region_demonym(gazetteer: Gazetteer, span: Span) -> Optional[PlaceMention]:
+    """"Ohioans", "Texan", "South Ossetians": the people of a province or region, named after
+    it by an English ending, resolved to it (the likeliest such region)."""
+    word = span.text
+    for ending in _PEOPLE_ENDINGS:
+        if not word.endswith(ending) or len(word) - len(ending) < 4:
+            continue
+        base = word[:-len(ending)]
+        found = [c for name in (base, base + "s") for c in gazetteer.candidates(name)
+                 if c.main and c.kind in ("admin1", "region")]
+        if found:
+            best = max(found, key=lambda c: c.prior)
+            return _place_mention(word, span.start_char, span.end_char, best, 1.0, kind="demonym")
+    return None
+
+
 def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, int]],
                 country_code: Optional[str]) -> tuple[list[_Mention], list[PlaceMention]]:
     """Every stretch of text that may name a place, and the demonyms, without overlaps."""
     ents = tuple(doc.ents)  # (doc.ents walks every token each time)
     blocked = _blocked(doc, ents, dateline)
     relaxed: set = set()
-    spans = _pattern_spans(doc, blocked) + _institution_spans(doc, ents, gazetteer, relaxed) \
-        + _entity_spans(doc, ents, blocked, relaxed)
-    # "American" of "American Electric Power": looked at as a demonym only
-    heads = [ent[:1] for ent in ents if ent.label_ == "ORG" and len(ent) > 1 and ent[0].text[:1].isupper()]
-    demonym_only = {h.start for h in heads}
+    spans = _pattern_spans(doc, blocked) + _compound_spans(doc, ents, gazetteer, relaxed) \
+        + _institution_spans(doc, ents, gazetteer, relaxed) + _entity_spans(doc, ents, blocked, relaxed)
+    # "American" of "(the) American Electric Power": looked at as a demonym only
+    heads = [ent[first:first + 1] for ent in ents if ent.label_ == "ORG"
+             for first in (int(ent[0].lower_ == "the"),)
+             if len(ent) > first + 1 and ent[first].text[:1].isupper()]
+    demonym_only = {id(h) for h in heads}
     spans += [(h, False, False) for h in heads]
     taken = blocked | {i for e in ents for i in range(e.start, e.end)}
     listed = _list_spans(doc)
     spans += [(span, True, False) for span, _ in listed.values()]
     spans += _noun_spans(doc, blocked)
     spans += _propn_spans(doc, taken, gazetteer, relaxed)
+    spans += _resident_spans(doc, taken, relaxed)
+    residents = place_words().get("resident", set())
+    peoples = {(e.start, e.end) for e in ents if e.label_ == "NORP"}
     mentions: list[_Mention] = []
     demonyms: list[PlaceMention] = []
     used: set[int] = set()
@@ -346,7 +459,9 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
         if used.intersection(range(span.start, span.end)):
             continue
         dem = _demonym(gazetteer, span)
-        if dem is None and len(span) == 1 and span.start in demonym_only and not strong:
+        if dem is None and (span.start, span.end) in peoples:
+            dem = _region_demonym(gazetteer, span)
+        if dem is None and id(span) in demonym_only:
             continue
         if dem is not None:
             demonyms.append(dem)
@@ -357,7 +472,8 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
             continue
         mention = _Mention(span.start_char, span.end_char, span.text, key, strong,
                            fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key),
-                           relaxed=(span.start, span.end) in relaxed)
+                           relaxed=(span.start, span.end) in relaxed,
+                           resident=span.end < len(doc) and doc[span.end].lower_ in residents)
         if _listed(gazetteer, mention, listed.get(span.start)) or _lookup(gazetteer, mention, country_code) \
                 or (strong and _lookup_core(gazetteer, span, mention)):
             mentions.append(mention)
@@ -396,6 +512,22 @@ _SHORT = re.compile(r"[A-Z][a-z]{1,2}")
 _ADMIN_SUFFIXES = ("County", "Parish")
 
 
+#: abbreviations of English place names, spelled out ("St." is "Saint")
+_ABBREVIATED = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
+
+
+def _spelled_out(name: str) -> str:
+    return " ".join(_ABBREVIATED.get(w, w) for w in normalise(name).split())
+
+
+def _own_name(cand: Candidate, key: str) -> Candidate:
+    """The candidate with the rank of its own name when the key is its name abbreviated or
+    spelled out ("St. Petersburg" is Saint Petersburg's own name, not an alternate)."""
+    if cand.main or _spelled_out(cand.place.name) != _spelled_out(key):
+        return cand
+    return dataclasses.replace(cand, prior=cand.prior + 1.0, main=True)
+
+
 def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]) -> bool:
     """Fill the mention's candidates: exact matches, else (where allowed) close spellings,
     searched in the article's country first and then anywhere."""
@@ -406,7 +538,7 @@ def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]
     if _SHORT.fullmatch(mention.text):  # "La" is not "La." (Louisiana): own names only
         exact = [c for c in exact if c.main]
     if exact:
-        mention.candidates = [(c, 1.0) for c in exact]
+        mention.candidates = [(_own_name(c, mention.key), 1.0) for c in exact]
     elif mention.fuzzy_ok:
         close = gazetteer.fuzzy_candidates(mention.key, None, limit=8, cutoff=FUZZY_MIN_SCORE)
         if country_code:
@@ -567,6 +699,8 @@ class _Context:
     demonym_countries: set = field(default_factory=set)
     votes: dict = field(default_factory=dict)  # mention key → Counter of countries and regions
     points: dict = field(default_factory=dict)  # mention key → [(point, confidence)] of towns
+    #: (country, province, district) of the towns each mention key may name
+    districts: dict = field(default_factory=dict)
 
 
 def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, votes: Counter) -> float:
@@ -588,6 +722,10 @@ def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, vote
         key = normalise(value) if value else ""
         if key and key != own and cand.kind not in kinds and ctx.names[key]:
             score += bonus
+    if cand.kind in ("admin2", "district") and p.admin2:  # "Paris and Henry County": the one
+        here = (p.country_code, p.admin1, p.admin2)      # holding a town of that name
+        if any(here in found for k, found in ctx.districts.items() if k != mention.key):
+            score += 1.0
     score += 0.5 if p.country_code in ctx.demonym_countries else 0.0
     total = sum(v for k, v in votes.items() if len(k) == 2)
     if total:
@@ -651,7 +789,7 @@ def _resolve(mention: _Mention, ctx: _Context, memo: dict) -> None:
     ``memo`` holds the choices made in this round for a name and its candidates."""
     ident = (mention.key, tuple(id(c) for c, _ in mention.candidates))
     if ident in memo:
-        mention.best, mention.score = memo[ident]
+        mention.best, mention.score, mention.shares = memo[ident]
         return
     mains = max((c.prior for c, m in mention.candidates if c.main and m >= 1.0), default=-99.0)
     votes: Counter = Counter()
@@ -664,10 +802,12 @@ def _resolve(mention: _Mention, ctx: _Context, memo: dict) -> None:
               for (c, m), bonus in zip(mention.candidates, near)]
     scored.sort(key=lambda t: -t[0])
     top = scored[0][0]
-    share = 1.0 / sum(math.exp(s - top) for s, _, _ in scored)
+    weights = [math.exp(s - top) for s, _, _ in scored]
+    total = sum(weights)
+    mention.shares = [(c, w / total * m) for (_, c, m), w in zip(scored, weights)]
     mention.best = scored[0][1]
-    mention.score = round(share * scored[0][2], 3)
-    memo[ident] = (mention.best, mention.score)
+    mention.score = round(mention.shares[0][1], 3)
+    memo[ident] = (mention.best, mention.score, mention.shares)
 
 
 def _points(mentions: list[_Mention]) -> dict:
@@ -681,16 +821,19 @@ def _points(mentions: list[_Mention]) -> dict:
 
 
 def _votes(mentions: list[_Mention]) -> dict:
-    """Each name's vote for the countries and provinces its chosen place lies in."""
+    """Each name's vote for the countries and provinces its places may lie in, by the share of
+    each candidate: a name whose every candidate is in one country ("Henderson County") votes
+    for it fully even when it cannot tell which of them it is."""
     out: dict = {}
     for m in mentions:
-        if m.best is None or m.best.place.country_code is None:
-            continue
-        p = m.best.place
         counter = out.setdefault(m.key, Counter())
-        counter[p.country_code] += m.score
-        if p.admin1:
-            counter[f"{p.country_code}/{p.admin1}"] += m.score
+        for cand, share in m.shares:
+            p = cand.place
+            if p.country_code is None:
+                continue
+            counter[p.country_code] += share
+            if p.admin1:
+                counter[f"{p.country_code}/{p.admin1}"] += share
     return out
 
 
@@ -708,6 +851,8 @@ def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
     if mention.relaxed and (mention.key.isupper() and len(mention.key) <= 4
                             or mention.key.lower() in place_words().get("qualifier", set())):
         return False  # "NGO", "East": an acronym or a bare direction in a name
+    if mention.resident and best.main and best.kind in ("city", "capital", "admin2", "district"):
+        return True  # "a Rockford man": a town's people
     home = ctx.country or _top_country(ctx)
     if mention.relaxed and best.kind in ("admin2", "district"):
         return best.place.country_code == home
@@ -772,6 +917,10 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     _apply_designators(doc_text(doc), mentions)
     mentions = [m for m in mentions if m.candidates]
     ctx.names = Counter(normalise(m.key) for m in mentions)
+    for m in mentions:
+        ctx.districts.setdefault(m.key, set()).update(
+            (c.place.country_code, c.place.admin1, c.place.admin2) for c, _ in m.candidates
+            if c.kind in ("city", "capital") and c.place.admin2)
     ctx.demonym_countries = {d.country_code for d in demonyms}
     strong_keys = {m.key for m in mentions if m.strong}
     for _ in range(2):  # once on its own, once knowing where the article's other places are

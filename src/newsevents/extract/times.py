@@ -314,11 +314,13 @@ def _time_word(tok: Token) -> bool:
 
 def _extend(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
     """Take back words the NER left out when the longer span still reads: "This" of "This
-    year's", "earlier" of "a year earlier", "period" of "the year-ago period"."""
+    year's", "earlier" of "a year earlier", "period" of "the year-ago period"; not a word used
+    as a preposition ("following" in "following Tuesday's election" is "after")."""
     left, right = _cues_list("extend_left"), _cues_list("extend_right")
     if start < end and _time_word(doc[start]):
         s = start
-        while s > 0 and doc[s - 1].lower_ in left and doc[s - 1].lower_ != doc[s].lower_ and start - s < 2:
+        while s > 0 and doc[s - 1].lower_ in left and doc[s - 1].lower_ != doc[s].lower_ and start - s < 2 \
+                and doc[s - 1].dep_ != "prep":
             s -= 1
             if read_text(doc[s:end].text, ctx) is not None:
                 start = s

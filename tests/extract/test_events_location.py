@@ -1,0 +1,56 @@
+"""The event's place when the text names the larger place it lies in (``in_named_region``)."""
+
+import spacy
+
+from newsevents.extract.events import in_named_region
+from newsevents.schema import PlaceMention
+
+NLP = spacy.blank("en")
+
+
+def _place(text: str, name: str, admin1: str, code: str, precision: str = "city", *,
+           within: str) -> PlaceMention:
+    start = within.index(text)
+    return PlaceMention(text=text, start=start, end=start + len(text), name=name, admin1=admin1,
+                        country_code=code, precision=precision, lat=0.0, lon=0.0)
+
+
+def test_namesake_elsewhere_gives_way_to_the_region_named_after_it() -> None:
+    text = "Shells fell on Greenfield, Northshire, on Monday."
+    town = _place("Greenfield", "Greenfield", "Southshire", "XA", within=text)  # a namesake
+    region = _place("Northshire", "Northshire", "Northshire", "XA", "admin1", within=text)
+    assert in_named_region(NLP(text), [town, region], town) is region
+
+
+def test_place_noun_and_of_may_stand_between() -> None:
+    text = "They marched in Oldtown district of Bigcity on Friday."
+    town = _place("Oldtown", "Oldtown", "Farprovince", "XA", within=text)
+    city = _place("Bigcity", "Bigcity", "Capital Province", "XA", within=text)
+    city = city.model_copy(update={"precision": "admin2"})
+    assert in_named_region(NLP(text), [town, city], town) is city
+
+
+def test_place_inside_the_named_regions_stays() -> None:
+    text = "A mob attacked Hilltop (Riverside, Plateau State) at night."
+    village = _place("Hilltop", "Hilltop", "Plateau State", "XA", within=text)
+    district = _place("Riverside", "Riverside", "Plateau State", "XA", "admin2", within=text)
+    state = _place("Plateau State", "Plateau State", "Plateau State", "XA", "admin1", within=text)
+    places = [village, district, state]
+    assert in_named_region(NLP(text), places, village) is village
+
+
+def test_province_named_in_its_own_words_keeps_the_town() -> None:
+    # the province's name is split into two other places ("Upper", "Valley"), neither of which
+    # contains the town, but the words name the town's own province
+    text = "Gunmen shot two men in Portville, Upper Valley, on Sunday."
+    town = _place("Portville", "Portville", "Upper Valley", "XA", within=text)
+    upper = _place("Upper", "Upper", "Somewhere", "XB", within=text)
+    valley = _place("Valley", "Valley", "Valley", "XC", "admin1", within=text)
+    assert in_named_region(NLP(text), [town, upper, valley], town) is town
+
+
+def test_unrelated_places_are_no_chain() -> None:
+    text = "Protesters in Eastport demanded the release of detainees held in Westmoor."
+    port = _place("Eastport", "Eastport", "Coast", "XA", within=text)
+    moor = _place("Westmoor", "Westmoor", "Moorland", "XB", "admin1", within=text)
+    assert in_named_region(NLP(text), [port, moor], port) is port

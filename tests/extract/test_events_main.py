@@ -1,0 +1,85 @@
+"""Stage 7: which event comes first, and where and when it happened (invented articles)."""
+
+from newsevents import extract
+
+
+def _events(text, date="2021-03-12"):
+    return extract(text, date=date).events
+
+
+def test_the_event_of_the_headline_comes_first():
+    text = ("Fuel price protest turns violent in Accra\n\n"
+            "Angry crowds set fire to tyres and blocked roads. Traders closed their shops. "
+            "Separately, on Tuesday police arrested opposition politician John Mensah at his home "
+            "in Kumasi, his lawyer said.")
+    ev = _events(text)
+    assert ev[0].type != "ARREST", [(e.type, e.trigger.text) for e in ev]
+    assert "Accra" in (ev[0].location.text or ""), ev[0].location
+
+
+def test_a_first_line_closed_by_a_full_stop_is_no_headline():
+    text = ("Gunmen killed two farmers in a village near Kano on Wednesday, officials said.\n\n"
+            "The farmers had been working in their fields. Police said they would investigate.")
+    ev = _events(text)
+    assert ev[0].type in ("ATTACK", "ARMED_CLASH") and ev[0].date.value == "2021-03-10"
+
+
+def test_the_surname_of_a_person_named_in_the_article_is_not_a_place():
+    text = ("Police arrested three protesters outside parliament on Monday, a spokesman for "
+            "interior minister Peter Jackson said. Jackson condemned the violence and Jackson "
+            "later met the protesters' families.")
+    ev = _events(text)
+    assert ev and all((e.location is None or e.location.text != "Jackson") for e in ev), \
+        [(e.type, e.location) for e in ev]
+
+
+def test_a_place_after_in_stays_a_place_even_if_a_person_shares_the_name():
+    text = ("Police arrested three protesters in Jackson on Monday, mayor Ruth Jackson said.")
+    ev = _events(text)
+    assert ev[0].location is not None and ev[0].location.name == "Jackson"
+
+
+def test_the_most_precise_place_told_for_the_event():
+    ev = _events("A bomb exploded at a market in the city of Maiduguri in northern Nigeria on "
+                 "Monday, killing four people.")
+    assert ev[0].location.name == "Maiduguri" and ev[0].location.basis == "text"
+
+
+def test_a_country_is_narrowed_by_the_next_sentence_of_the_paragraph():
+    ev = _events("A bomb exploded at a crowded market in northern Nigeria on Monday, killing "
+                 "four people. The market lies in the centre of Maiduguri.")
+    assert ev[0].location.name == "Maiduguri"
+
+
+def test_a_country_is_not_narrowed_across_paragraphs():
+    ev = _events("A bomb exploded at a crowded market in northern Nigeria on Monday, killing "
+                 "four people.\n\nSeparately, the president travelled to Lagos.")
+    assert ev[0].location.name == "Nigeria"
+
+
+def test_the_main_place_prefers_a_city_inside_the_country_the_article_names():
+    text = ("Floods killed four people on Monday, officials said. Kenya has had weeks of heavy "
+            "rain and Kenya's weather service expects more. Rescue teams were sent to Garissa.")
+    ev = _events(text)
+    assert ev[0].location.name == "Garissa" and ev[0].location.basis == "article"
+
+
+def test_the_main_place_keeps_a_country_named_throughout_over_a_city_named_once():
+    text = ("Floods killed four people on Monday, officials said. Kenya has had weeks of heavy "
+            "rain. Kenya's weather service expects more, and Kenya's government has asked for "
+            "help. A minister spoke to reporters in Nairobi.")
+    ev = _events(text)
+    assert ev[0].location.name == "Kenya"
+
+
+def test_a_time_in_the_possessive_dates_its_own_noun():
+    ev = _events("The two presidents met in the capital this morning following Tuesday's "
+                 "election.")
+    main = ev[0]
+    assert main.type == "DIPLO" and main.date.value == "2021-03-12", main.date
+
+
+def test_following_as_a_preposition_is_not_part_of_the_time():
+    times = extract("The two presidents met following Tuesday's election.", date="2021-03-12").mentions.times
+    tuesday = next(t for t in times if "Tuesday" in t.text)
+    assert tuesday.text == "Tuesday" and tuesday.value == "2021-03-09"

@@ -1,0 +1,71 @@
+"""Where the gazetteer puts places that are areas: countries, provinces, natural features."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsevents import gazetteer as gz
+from newsevents.gazetteer import Gazetteer, km_between
+
+
+@pytest.fixture(scope="module")
+def real(gazetteer_path: Path) -> Gazetteer:
+    return Gazetteer.open(gazetteer_path)
+
+
+def test_hull_centre_is_not_pulled_by_a_crowded_corner() -> None:
+    # a square province, its towns crowded into the south-west corner
+    corner = [(0.1 * i, 0.1 * j) for i in range(5) for j in range(5)]
+    points = [*corner, (0.0, 10.0), (10.0, 0.0), (10.0, 10.0)]
+    lat, lon = gz._hull_centre(points)
+    assert abs(lat - 5.0) < 0.3 and abs(lon - 5.0) < 0.3
+    mean_lat = sum(p[0] for p in points) / len(points)
+    assert mean_lat < 2.0  # what the places' mean would have said
+
+
+def test_hull_centre_across_the_antimeridian() -> None:
+    lat, lon = gz._hull_centre([(50.0, 179.0), (52.0, 179.0), (50.0, -179.0), (52.0, -179.0)])
+    assert lat == pytest.approx(51.0) and abs(abs(lon) - 180.0) < 0.01
+
+
+def test_hull_centre_of_a_line_is_its_box_centre() -> None:
+    assert gz._hull_centre([(10.0, 20.0), (11.0, 21.0), (12.0, 22.0)]) == (11.0, 21.0)
+
+
+def test_country_points_file_is_valid() -> None:
+    points = gz._country_overrides()
+    assert points and all(len(code) == 2 and code.isupper() for code in points)
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("United States", 39.8, -98.6),  # the contiguous states' centre, not the Factbook's 38N 97W
+    ("Canada", 60.0, -95.0), ("China", 35.0, 105.0), ("Russia", 60.0, 100.0),
+])
+def test_country_points(real: Gazetteer, name: str, lat: float, lon: float) -> None:
+    country = real.lookup(name)[0]
+    assert country.precision == "country"
+    assert km_between(country.lat, country.lon, lat, lon) < 30
+
+
+def test_province_point_lies_near_its_middle(real: Gazetteer) -> None:
+    # Texas's geographic centre is near Brady (31.1N 99.3W); its towns crowd to the east
+    texas = real.lookup("Texas", country_code="US")[0]
+    assert texas.precision == "admin1" and km_between(texas.lat, texas.lon, 31.1, -99.3) < 100
+
+
+@pytest.mark.parametrize("name, code", [("Zaire", "CD"), ("Ceylon", "LK"), ("Upper Volta", "BF")])
+def test_former_country_names(real: Gazetteer, name: str, code: str) -> None:
+    best = real.lookup(name)[0]
+    assert (best.precision, best.country_code) == ("country", code)
+
+
+@pytest.mark.parametrize("name, lat, lon", [
+    ("Strait of Hormuz", 26.5, 56.5), ("Black Sea", 43.5, 34.0), ("Sumatra", 0.0, 101.5),
+    ("Himalayas", 28.5, 84.0), ("Lake Victoria", -1.0, 33.0),
+])
+def test_natural_features(real: Gazetteer, name: str, lat: float, lon: float) -> None:
+    best = real.lookup(name)[0]
+    assert best.name == name and best.precision == "unknown"
+    assert (best.lat, best.lon) == (lat, lon)

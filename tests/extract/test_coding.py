@@ -117,5 +117,29 @@ def test_what_a_demonstration_demands_is_not_the_event():
 
 
 def test_gang_violence_is_political_violence():
-    e = _main("On 5 May 2022, a shoot-out between rival drug trafficking gangs left two dead in the port city.")
+    e = _main("On 5 May 2022, a shoot-out between rival drug trafficking gangs left two dead in the "
+              "port city.")
     assert e.type == "ARMED_CLASH"
+
+
+def test_only_the_state_arrests():
+    assert _main("On 5 January 2022, militants detained two teachers in the village.").type == "ABDUCT_DISSAP"
+    assert _main("On 5 January 2022, police arrested two teachers in the village.").type == "ARREST"
+
+
+def test_intervention_by_forces_named_by_what_they_serve():
+    e = _main("On 26 April 2022, around 200 activists blocked traffic in the capital demanding lower fuel "
+              "taxes. Later, police forces removed the activists from the road.")
+    assert e.type == "PROTEST_WITH_INTER"
+
+
+def test_arrests_a_protest_is_against_are_not_an_intervention():
+    e = _main("On 5 January 2022, farmers staged a protest in the town against the new laws, low crop "
+              "prices and the arrest of three union leaders.")
+    assert e.type == "PEACE_PROTEST"
+
+
+def test_what_demonstrators_allege_is_not_what_happened_at_the_demonstration():
+    e = _main("On 18 May 2022, relatives of a man who died in custody held a protest in the city. They "
+              "accused that he was killed by police officers.")
+    assert e.type == "PEACE_PROTEST"

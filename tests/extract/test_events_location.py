@@ -54,3 +54,25 @@ def test_unrelated_places_are_no_chain() -> None:
     port = _place("Eastport", "Eastport", "Coast", "XA", within=text)
     moor = _place("Westmoor", "Westmoor", "Moorland", "XB", "admin1", within=text)
     assert in_named_region(NLP(text), [port, moor], port) is port
+
+
+def test_town_named_before_its_province_is_preferred() -> None:
+    text = "People gathered in Lakeside (Northshire) on Saturday."
+    town = _place("Lakeside", "Lakeside", "Northshire", "XA", within=text)
+    region = _place("Northshire", "Northshire", "Northshire", "XA", "admin1", within=text)
+    assert in_named_region(NLP(text), [town, region], region) is town
+
+
+def test_street_namesake_gives_way_to_the_city_it_is_in() -> None:
+    text = "They rallied on Mill Road in Bigcity (Northshire) to demand jobs."
+    street = _place("Mill Road", "Mill Road", "Farshire", "XB", within=text)  # a namesake
+    city = _place("Bigcity", "Bigcity", "Northshire", "XA", within=text)
+    region = _place("Northshire", "Northshire", "Northshire", "XA", "admin1", within=text)
+    assert in_named_region(NLP(text), [street, city, region], street) is city
+
+
+def test_a_list_of_towns_is_no_chain() -> None:
+    text = "Strikes hit Eastport, Westmoor, Northfield on Monday."
+    towns = [_place(n, n, f"{n} Province", "XA", within=text)
+             for n in ("Eastport", "Westmoor", "Northfield")]
+    assert in_named_region(NLP(text), towns, towns[0]) is towns[0]

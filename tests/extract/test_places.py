@@ -312,3 +312,29 @@ def test_dateline_in_capitals_after_a_byline_date(nlp, gazetteer) -> None:
     found = _places(nlp, gazetteer, "By Ann Lee Staff Writer March 3, 2010 TULSA -- The council voted "
                     "on Monday to raise fees.")
     assert _at(found, "TULSA").admin1 == "Oklahoma"
+
+
+@pytest.mark.parametrize("text, name, admin1", [
+    ("Farmers blocked a highway in Mato Grosso do Sul on Tuesday.", "Mato Grosso do Sul", "Mato Grosso do Sul"),
+    ("Teachers marched in Bagnols-sur-Cèze (Gard) against the reform.", "Bagnols-sur-Cèze", "Occitanie"),
+])
+def test_names_joined_by_particles_are_one_place(nlp, gazetteer, text: str, name: str, admin1: str) -> None:
+    found = _places(nlp, gazetteer, text)
+    place = _at(found, name)
+    assert (place.name, place.admin1) == (name, admin1)
+
+
+def test_city_of_is_no_particle(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The City of Springfield raised its fees.")
+    assert all(p.text != "City of Springfield" for p in found)
+
+
+def test_people_of_a_province(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Many Ohioans waited for the refunds this spring.")
+    ohio = _at(found, "Ohioans")
+    assert (ohio.kind, ohio.name, ohio.precision) == ("demonym", "Ohio", "admin1")
+
+
+def test_abbreviated_saint_is_the_own_name(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The ballet company toured St. Petersburg last winter.")
+    assert _at(found, "St. Petersburg").country_code == "RU"

@@ -69,8 +69,10 @@ EXCESSIVE = frozenset(_words("excessive"))
 FORCE_VERBS = frozenset(_words("force_verbs"))
 LIVE_FIRE = frozenset(_words("live_fire"))  # "live ammunition", "live rounds", "live bullets"
 AUTHORITY_KINDS = {"police", "state_forces", "military", "intelligence"}
+FORCE_NOUNS = frozenset(_words("force_nouns"))  # "police forces", "security personnel"
 UNREALISED = {"planned", "postponed", "cancelled", "negated", "hypothetical"}
 ACCUSING = frozenset(_words("accusing"))  # "accusing them of organising the protests"
+ALLEGING = frozenset(_words("alleging"))
 CLAUSE_EDGES = {"advcl", "conj", "parataxis", "ROOT", "ccomp"}
 CAUSE_HEADS = frozenset(_words("cause_heads"))
 
@@ -112,15 +114,16 @@ def _negated(tok: Token) -> bool:
     return any(t.lower_ in ("no", "without", "not") for t in tok.doc[max(0, tok.i - 3):tok.i])
 
 
-DEMANDS = frozenset(_words("demands"))
+CAUSE_OPENERS = frozenset(_words("cause_openers"))
 
 
 def _demanded_before(noun: Token) -> bool:
-    """"demanding justice and the arrest of ...": a noun a few words after a word of demanding,
-    with no other verb between (the parse may not attach it to the demand)."""
+    """"demanding justice and the arrest of ...", "against the new laws and the arrest of ...": a
+    noun a few words after a word of demanding or opposing, with no verb between (the parse may
+    not attach a long list to it)."""
     start = sent_of(noun).start
-    for t in reversed(noun.doc[max(start, noun.i - 6):noun.i]):
-        if t.lemma_.lower() in DEMANDS:
+    for t in reversed(noun.doc[max(start, noun.i - 10):noun.i]):
+        if t.lemma_.lower() in CAUSE_OPENERS:
             return True
         if t.pos_ in ("VERB", "AUX"):
             return False
@@ -164,6 +167,12 @@ def _object_words(tok: Token) -> set[str]:
         | ({tok.head.lemma_.lower()} if tok.dep_ in ("acl", "amod") else set())
 
 
+#: every lemma a cue of violence, intervention or excessive force is keyed on: other words skip
+#: the costly checks of negation, cause and doer (a new cue keyed on a lemma goes here too)
+FORM_CUE_LEMMAS = CROWD_VIOLENCE | THROWN | THROW_VERBS | BURN_VERBS | {"ablaze", "blaze", "fire"} \
+    | INTERVENTION | {"cannon"} | AUTHORITY_ACTS | LIVE_FIRE | EXCESSIVE | FORCE_VERBS
+
+
 def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
     """Which signs of a demonstration's form the sentences hold."""
     cues = {"demonstration": False, "violence": False, "intervention": False, "excessive": False}
@@ -174,10 +183,16 @@ def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
                     and tok.ent_type_ not in ("DATE", "GPE", "ORG", "PERSON") \
                     and not any(a.lemma_.lower() in ACCUSING for a in tok.ancestors):
                 cues["demonstration"] = True
-            if _negated(tok) or _about_cause(tok):
+            if lemma not in FORM_CUE_LEMMAS:
                 continue
-            doer = _actor_kind(doc, _doer(tok))
-            authority = doer in AUTHORITY_KINDS
+            if _negated(tok) or _about_cause(tok) \
+                    or any(a.lemma_.lower() in ALLEGING for a in tok.ancestors):
+                continue  # "they accused that he was killed by police": what they allege
+            who = _doer(tok)
+            # "Police forces removed them": the actor's kind, or the words naming it
+            authority = _actor_kind(doc, who) in AUTHORITY_KINDS or who is not None and (
+                who.lemma_.lower() in STATE_WORDS or who.lemma_.lower() in FORCE_NOUNS and any(
+                    c.lemma_.lower() in STATE_WORDS for c in _children(who, "compound", "amod")))
             if lemma in CROWD_VIOLENCE and (not authority or lemma in SYMMETRIC):
                 cues["violence"] = True
             elif lemma in THROWN and not authority and any(
@@ -383,6 +398,8 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
         if e.type == "ARREST" and "ATTACK" in named and any(
                 t.lemma_.lower() in DETAINEE_HARM for t in sent_of(doc[c.head]) if not _negated(t)):
             return "ATTACK", "detainee_harmed"
+        if e.type == "ARREST" and _taker(doc, doc[c.head]) == "non_state":
+            return "ABDUCT_DISSAP", "detained_by_armed_group"  # only the state arrests
         if e.type == "ABDUCT_DISSAP" and "ATTACK" in named and any(
                 t.lemma_.lower() in KILL for t in sent_of(doc[c.head]) if not _negated(t)):
             return "ATTACK", "abductee_killed"
@@ -397,7 +414,8 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
     mutual = _mutual(sent)
     armed_head = bool(_target_heads(tok) & ARMED_TARGETS)  # "killed militia commander X"
     armed = bool(words & ARMED_TARGETS) or any(t.kind in ARMED_KINDS for t in c.targets)
-    civilian = bool(words & CIVILIAN_TARGETS) or not armed_head and any(t.kind in PERSON_KINDS for t in c.targets)
+    civilian = bool(words & CIVILIAN_TARGETS) \
+        or not armed_head and any(t.kind in PERSON_KINDS for t in c.targets)
     off_duty = bool(words & OFF_DUTY)
     if e.type == "ATTACK" and not mutual and _crowd_doer(tok):
         return "MOB_VIOL", "crowd_not_an_armed_group"
@@ -645,7 +663,8 @@ def main_event(doc: Doc, events: list[Event], cands: dict[str, EventCandidate]) 
         earlier = _first(events, lambda x: x.type != "ATTRIB" and not x.background and later
                          and x.sentence.start <= main.sentence.start and x.claim.status not in UNREALISED)
         denied = any(_negated(t) for t in (tok, *(t for t in tok.subtree if t.dep_ == "nsubj")))
-        told = earlier or (_first(events, lambda x: x.type != "ATTRIB" and not x.background) if denied else None)
+        anything = _first(events, lambda x: x.type != "ATTRIB" and not x.background)
+        told = earlier or (anything if denied else None)
     elif _purpose(tok):
         told = _first(events, lambda x: x.type in PROTEST_FAMILY and x.sentence.start == main.sentence.start
                       and x.id in cands and not _purpose(doc[cands[x.id].head]))

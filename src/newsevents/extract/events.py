@@ -740,14 +740,21 @@ def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
     span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
     if span is None or not span[0].ent_type_:
         return False
-    # the entity around the place's first token, from the IOB tags (no scan of doc.ents)
+    # the entity around the place's first token, from the IOB tags (no scan of doc.ents), up to
+    # a bracket, comma or spaced dash: an entity that runs across one is a list the model ran
+    # together ("Accra (Accra, Greater Accra"), not a name
     start = span.start
-    while start > 0 and doc[start].ent_iob_ == "I":
+    while start > 0 and doc[start].ent_iob_ == "I" and not _name_break(doc[start - 1]):
         start -= 1
     end = span.start + 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
+    while end < len(doc) and doc[end].ent_iob_ == "I" and not _name_break(doc[end]):
         end += 1
     return span[0].ent_type_ not in ("GPE", "LOC") and (start < span.start or end > span.end)
+
+
+def _name_break(tok: Token) -> bool:
+    return tok.text in ("(", ")", ",", "[", "]") or tok.text in ("-", "–", "—") and tok.i > 0 \
+        and bool(tok.doc[tok.i - 1].whitespace_)
 
 
 def _surnames(doc: Doc) -> frozenset[str]:
@@ -913,11 +920,10 @@ def main_place(doc: Doc) -> Optional[PlaceMention]:
     region also counts REGION_SHARE for every place the article names inside it, so that
     "China ... Hebei ... in Baoding, Hebei province" is Baoding (the most precise place, as
     analysts code it) while a city named once in passing does not outweigh a country named
-    throughout. Ties: the more precise place, then the one named first. Places inside longer
-    names count too: in a short report they are often the place's only mention ("at the
-    market gate Kisumu")."""
-    places = [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None
-              and not _names_a_person(doc, p)]
+    throughout. Ties: the more precise place, then the one named first. A place named only
+    inside a longer name ("near the Kisumu water works") is the last resort."""
+    places = _event_places(doc) or [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None
+                                    and not _names_a_person(doc, p)]
     if not places:
         return None
     first: dict[tuple, PlaceMention] = {}

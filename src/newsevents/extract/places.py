@@ -277,6 +277,40 @@ def _compound_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
     return out
 
 
+#: a name whose capitalised words are joined by lower-case particles ("Mato Grosso do Sul",
+#: "Bagnols-sur-Cèze", "Shahr-e Kord", "Qurun al Innab"), which the model and the proper-noun
+#: runs cut at the particle ("of" is not one: "City of Richmond" is a town's other name as
+#: often as a place's own)
+_NAME_WORD = r"[A-Z][\w'’]*"
+_PARTICLES = ("do|dos|da|das|de|del|della|di|du|des|la|le|les|los|las|en|sur|sous|au|aux|lès|e|el|"
+              "al|ad|an|ar|as|ash|at|az|y|i|na|on|upon|am|im|bei|ben|bin|bou")
+_JOINED = re.compile(r"\b%(w)s(?:[ -]%(w)s)*(?:[ -](?:%(p)s)(?:[ -](?:%(p)s))?[ -]%(w)s(?:[ -]%(w)s)*)+"
+                     % {"w": _NAME_WORD, "p": _PARTICLES})
+
+
+def _joined_spans(doc: Doc, blocked: set[int], gazetteer: Gazetteer) -> list[tuple[Span, bool, bool]]:
+    """Names joined by lower-case particles that the gazetteer knows, the longest it knows
+    from the run's first word ("Tapachula de Córdova" of a longer run); strong after a place
+    preposition or before a bracket ("in Palma de Mallorca (Balearic Islands)"), as bare
+    proper names otherwise."""
+    prepositions = place_words().get("preposition", set())
+    text = doc_text(doc)
+    out = []
+    for match in _JOINED.finditer(text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+        if span is None or len(span) < 3 or blocked.intersection(range(span.start, span.end)):
+            continue
+        span = next((span[:end] for end in range(len(span), 2, -1) if span[end - 1].text[:1].isupper()
+                     and any(t.text[:1].islower() for t in span[1:end - 1])
+                     and gazetteer.candidates(_clean(span[:end].text))), None)
+        if span is None:
+            continue
+        strong = span.start > 0 and doc[span.start - 1].lower_ in prepositions \
+            or text[span.end_char:span.end_char + 2].lstrip().startswith("(")
+        out.append((span, strong, False))
+    return out
+
+
 #: "R-Tulsa", "D-McDowell", "DFL-Duluth" (Minnesota's Democratic-Farmer-Labor party)
 _PARTY_HOME = re.compile(r"\b(?:[RDI]|DFL)-((?:Mc|Mac|O')?[A-Z][a-z]+(?:\.? [A-Z][a-z]+){0,2})")
 _CAPS_DATELINE = re.compile(r"(?:^|\n|[.!?\"”]\s+|\b(?:19|20)\d\d\s+)([A-Z][A-Z.'’ ]{1,30}[A-Z.])"
@@ -436,7 +470,8 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     ents = tuple(doc.ents)  # (doc.ents walks every token each time)
     blocked = _blocked(doc, ents, dateline)
     relaxed: set = set()
-    spans = _pattern_spans(doc, blocked) + _compound_spans(doc, ents, gazetteer, relaxed) \
+    spans = _pattern_spans(doc, blocked) + _joined_spans(doc, blocked, gazetteer) \
+        + _compound_spans(doc, ents, gazetteer, relaxed) \
         + _institution_spans(doc, ents, gazetteer, relaxed) + _entity_spans(doc, ents, blocked, relaxed)
     # "American" of "(the) American Electric Power": looked at as a demonym only
     heads = [ent[first:first + 1] for ent in ents if ent.label_ == "ORG"

@@ -834,7 +834,9 @@ def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) 
         if chosen in larger and all(_within(p, r) for r in larger):
             return p
     rank = PRECISION_RANK.get(chosen.precision, 6)
-    larger = [r for r, cue in zip(chain[1:], containing) if cue or PRECISION_RANK.get(r.precision, 6) > rank]
+    # a town named like its province after a comma is the province ("Mineralne, Donetsk")
+    larger = [r for r, cue in zip(chain[1:], containing) if cue or PRECISION_RANK.get(r.precision, 6) > rank
+              or r.admin1 and r.name and normalise(r.admin1) == normalise(r.name)]
     if not larger or all(_within(chosen, r) for r in larger):
         return chosen
     context = normalise(" ".join(r.text or "" for r in chain[1:]))

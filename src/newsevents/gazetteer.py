@@ -13,8 +13,8 @@ Sources, all installed from PyPI, nothing fetched at run time:
 - ``newsevents/data/places_additions.csv``: curated neighbourhoods and landmarks;
 - ``newsevents/data/world_features.csv``: seas, islands, mountain ranges, lakes and deserts.
 
-Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan", "Prague" rather
-than GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān", "Praha, Hlavní město"; see
+Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan", "Nicosia" rather
+than GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān", "Lefkosía"; see
 ``english_region_name`` and ``iso_english_name``), the GeoNames name staying one of their names.
 Subdivisions carry no coordinates in these sources: a province or district is placed at the
 centroid of the convex hull of the places GeoNames lists in it (close to the region's own
@@ -324,17 +324,17 @@ def english_region_name(name: str, alternates: Iterable[str]) -> str:
     return _english_form(name, alternates) or ascii_name(name)
 
 
-#: English designators around a province's name in its ISO 3166-2 English names ("Moscow City",
+#: English designators around a province's name in its ISO 3166-2 English names ("Tashkent City",
 #: "Republic of Tatarstan"): the name without them is the one the press uses
 _EN_AROUND = re.compile(r"^(?:Republic|Province|Region|State|Governorate|County|Municipality|Department"
                         r"|District|Territory|Emirate|Autonomous City) of |(?: (?:Capital City|City|%s|"
                         r"Republic|Division|Canton|Metropolitan City))$" % "|".join(_EN_DESIGNATORS))
 #: below this similarity (0–100) to a GeoNames name written with transliteration marks, and
 #: two letters or more away from it, an English name is another name (an exonym: "Crete" for
-#: "Kríti"), not a respelling ("Parvan" for "Parwān", "Ghur" for "Ghōr"), which the plain
+#: "Kríti"), not a respelling ("Parvan" for "Parwān"), which the plain
 #: GeoNames spelling does as well
 _EXONYM_MAX_SIMILARITY = 80.0
-#: local suffixes meaning "land, county" ("Harjumaa" → Harju)
+#: local suffixes meaning "land, county" ("Tartumaa" → Tartu)
 _LOCAL_SUFFIXES = ("maa",)
 #: words of English names that are translations of a generic name ("Central", "The North"),
 #: not names the press uses for the province
@@ -346,22 +346,22 @@ _GENERIC_WORDS = {"central", "centre", "center", "north", "northern", "south", "
 def iso_english_name(name: str, alternates: Iterable[str], english: Iterable[str],
                      city_names: dict[str, str], others: frozenset[str] = frozenset()) -> Optional[str]:
     """The English name of a province among the names ISO 3166-2 gives as English
-    (data/region_english.tsv), which mix exonyms ("Prague" for "Praha, Hlavní město"),
-    English forms ("Belgorod" for "Belgorodskaja oblast'") and nicknames ("The Festival
-    State"). A name is taken, English designators left out ("Moscow" of "Moscow City", the
+    (data/region_english.tsv), which mix exonyms ("Nicosia" for "Lefkosía"), English forms
+    ("Smolensk" for "Smolenskaja oblast'") and nicknames ("The Festival State"). A name is
+    taken, English designators left out ("Tashkent" of "Tashkent City", the
     shorter forms first), when:
 
     - it is the name of the province's own large city (``city_names``: a local name → the
-      GeoNames name of a city so called, "moskva" → Moscow);
+      GeoNames name of a city so called, "toshkent" → Tashkent);
     - the GeoNames name carries a local designator or is inverted ("Name, Designator") and the
       name is one of its alternates (English designators left out), a spelling of it, or it
       without the designator;
     - the GeoNames name is written with transliteration marks and the name is an alternate
-      but not a mere respelling ("Attica" for "Attikí", not "Parvan" for "Parwān");
-    - the GeoNames name is the name plus a local suffix ("Harju" of "Harjumaa").
+      but not a mere respelling ("Crete" for "Kríti", not "Parvan" for "Parwān");
+    - the GeoNames name is the name plus a local suffix ("Tartu" of "Tartumaa").
 
-    A plain GeoNames name ("Rakhine", "San Martín") otherwise stays, and so does one that is
-    part of the English name ("Mexico" of "State of Mexico"); generic translations ("Central")
+    A plain GeoNames name ("Tirol", not "Tyrol") otherwise stays, and so does one that is part
+    of a longer English name ("X" of "State of X"); generic translations ("Central")
     and the names of the country's other provinces (``others``, normalised) are not taken.
     None if no name qualifies."""
     plain = normalise(ascii_name(name))
@@ -621,13 +621,13 @@ def _iso_english() -> dict[str, tuple[str, ...]]:
     return out
 
 
-#: a city this large may be known abroad by its GeoNames name (an exonym: "Moscow", "Paphos")
+#: a city this large may be known abroad by its GeoNames name (an exonym: "Tashkent", "Larnaca")
 _EXONYM_MIN_POPULATION = 20_000
 
 
 def _city_exonyms(src: _Sources) -> dict[tuple[str, str], dict[str, str]]:
     """(country code, admin1 code) → normalised local name → GeoNames name of the province's
-    large cities that GeoNames names otherwise ("moskva" → "Moscow"): a province named after
+    large cities that GeoNames names otherwise ("toshkent" → "Tashkent"): a province named after
     its city takes the city's name."""
     out: dict[tuple[str, str], dict[str, str]] = {}
     for city in src.cities:

@@ -76,3 +76,10 @@ def test_a_list_of_towns_is_no_chain() -> None:
     towns = [_place(n, n, f"{n} Province", "XA", within=text)
              for n in ("Eastport", "Westmoor", "Northfield")]
     assert in_named_region(NLP(text), towns, towns[0]) is towns[0]
+
+
+def test_town_named_like_its_province_after_a_comma_is_the_province() -> None:
+    text = "Shells hit Millbrook, Eastshire overnight."
+    namesake = _place("Millbrook", "Millbrook", "Westshire", "XA", within=text)
+    town = _place("Eastshire", "Eastshire", "Eastshire", "XA", within=text)  # its province's town
+    assert in_named_region(NLP(text), [namesake, town], namesake) is town

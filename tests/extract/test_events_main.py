@@ -8,13 +8,13 @@ def _events(text, date="2021-03-12"):
 
 
 def test_the_event_of_the_headline_comes_first():
-    text = ("Fuel price protest turns violent in Accra\n\n"
+    text = ("Fuel price protest turns violent in Tamale\n\n"
             "Angry crowds set fire to tyres and blocked roads. Traders closed their shops. "
             "Separately, on Tuesday police arrested opposition politician John Mensah at his home "
             "in Kumasi, his lawyer said.")
     ev = _events(text)
     assert ev[0].type != "ARREST", [(e.type, e.trigger.text) for e in ev]
-    assert "Accra" in (ev[0].location.text or ""), ev[0].location
+    assert "Tamale" in (ev[0].location.text or ""), ev[0].location
 
 
 def test_a_first_line_closed_by_a_full_stop_is_no_headline():
@@ -72,16 +72,16 @@ def test_the_main_place_keeps_a_country_named_throughout_over_a_city_named_once(
 
 
 def test_a_time_in_the_possessive_dates_its_own_noun():
-    ev = _events("The two presidents met in the capital this morning following Tuesday's "
-                 "election.")
+    ev = _events("The two presidents met in the capital on Friday morning following Monday's "
+                 "vote.")
     main = ev[0]
     assert main.type == "DIPLO" and main.date.value == "2021-03-12", main.date
 
 
 def test_following_as_a_preposition_is_not_part_of_the_time():
-    times = extract("The two presidents met following Tuesday's election.", date="2021-03-12").mentions.times
-    tuesday = next(t for t in times if "Tuesday" in t.text)
-    assert tuesday.text == "Tuesday" and tuesday.value == "2021-03-09"
+    times = extract("The two presidents met following Monday's vote.", date="2021-03-12").mentions.times
+    monday = next(t for t in times if "Monday" in t.text)
+    assert monday.text == "Monday" and monday.value == "2021-03-08"
 
 
 def test_a_report_of_only_earlier_events_gets_its_lead_as_the_main_event():

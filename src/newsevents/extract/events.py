@@ -634,7 +634,7 @@ def attached_time(doc: Doc, c: EventCandidate):
     # a time reaches a trigger through the parse, so only times in the triggers' sentences count
     sents = {sent_of(doc[i]).start for i in c.mentions}
     own = set(c.mentions)
-    # a possessive time dates the noun it qualifies: "met ... following Tuesday's election"
+    # a possessive time dates the noun it qualifies: "met ... following Monday's vote"
     times = [(tm, root) for tm, root in _calendar_times(doc)
              if root is not None and sent_of(root).start in sents
              and not (root.dep_ == "poss" and root.head.i not in own)]
@@ -742,7 +742,7 @@ def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
         return False
     # the entity around the place's first token, from the IOB tags (no scan of doc.ents), up to
     # a bracket, comma or spaced dash: an entity that runs across one is a list the model ran
-    # together ("Accra (Accra, Greater Accra"), not a name
+    # together ("Kisumu (Kisumu, Kisumu County"), not a name
     start = span.start
     while start > 0 and doc[start].ent_iob_ == "I" and not _name_break(doc[start - 1]):
         start -= 1
@@ -758,7 +758,7 @@ def _name_break(tok: Token) -> bool:
 
 
 def _surnames(doc: Doc) -> frozenset[str]:
-    """Last words of the people's full names in the article ("Clinton" of "Hillary Clinton")."""
+    """Last words of the people's full names in the article ("Jackson" of "Peter Jackson")."""
     return per_doc(doc, "newsevents_surnames", len(doc), lambda: frozenset(
         e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1))
 
@@ -767,10 +767,10 @@ LOCATIVE = {"in", "near"}
 
 
 def _names_a_person(doc: Doc, pm: PlaceMention) -> bool:
-    """Whether a toponym is the surname of someone the article names ("Obama", "Clinton" and
-    "Hamilton" are towns too) and is not used as a place: the model did not tag it as one and
+    """Whether a toponym is the surname of someone the article names (many surnames, "Jackson"
+    or "Lincoln", are towns too) and is not used as a place: the model did not tag it as one and
     it does not follow "in" or "near" (a person's name follows them as a possessive: "a twist in
-    Clinton's case")."""
+    Jackson's case")."""
     span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
     if span is None or span[0].ent_type_ in ("GPE", "LOC", "FAC") or span.text.lower() not in _surnames(doc):
         return False
@@ -801,21 +801,22 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
     return dateline_location(doc)
 
 
-#: words that may stand between a place and the larger place it lies in ("Kartal town,
-#: Istanbul", "Love Park in Philadelphia", "Kartal district of Istanbul")
+#: words that may stand between a place and the larger place it lies in ("Greenfield town,
+#: Northshire", "Mill Park in Bigcity", "the Old Town district of Bigcity")
 _CHAIN_WORDS = frozenset({",", "(", ")", "in", "of", "the"})
-#: of these, the ones that say the next place contains the one before ("South Street in
-#: Philadelphia"), where a comma may also separate places of a list
+#: of these, the ones that say the next place contains the one before ("Mill Road in
+#: Bigcity"), where a comma may also separate places of a list
 _CONTAINING_WORDS = frozenset({"(", "in", "of"})
 
 
 def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) -> PlaceMention:
     """``chosen``, made to agree with the places the text names around it as the larger places
-    it lies in ("Philadelphia (Pennsylvania)", "Kartal town, Istanbul", "the Capitol in
-    Denver"): a more precise place named just before it inside it ("Beaumont, Texas" with
-    Texas chosen: Beaumont); and if ``chosen`` was resolved outside the larger places named
+    it lies in ("Bigcity (Northshire)", "Greenfield town, Northshire", "the town hall in
+    Bigcity"): a more precise place named just before it inside it ("Bigcity, Northshire" with
+    Northshire chosen: Bigcity); and if ``chosen`` was resolved outside the larger places named
     after it (a namesake elsewhere: the gazetteer lacks the small place meant), the most
-    precise of those that agree with one another ("Mineralne, Donetsk": Donetsk)."""
+    precise of those that agree with one another ("Greenfield, Northshire" with a Greenfield
+    known only in another province: Northshire)."""
     i = places.index(chosen)
     before = i
     while before > 0 and _chained(doc, places[before - 1], places[before]) is not None:
@@ -827,21 +828,22 @@ def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) 
             break
         chain.append(nxt)
         containing.append(cue)
-    for n in range(before, i):  # "Beaumont, Texas" with Texas chosen: Beaumont
+    for n in range(before, i):  # "Bigcity, Northshire" with Northshire chosen: Bigcity
         p = places[n]
         rank = PRECISION_RANK.get(p.precision, 6)
         larger = [r for r in places[n + 1:i] + chain if PRECISION_RANK.get(r.precision, 6) > rank]
         if chosen in larger and all(_within(p, r) for r in larger):
             return p
     rank = PRECISION_RANK.get(chosen.precision, 6)
-    # a town named like its province after a comma is the province ("Mineralne, Donetsk")
+    # a town named like its province after a comma stands for the province ("Greenfield,
+    # Eastshire" where Eastshire is also the province's main town)
     larger = [r for r, cue in zip(chain[1:], containing) if cue or PRECISION_RANK.get(r.precision, 6) > rank
               or r.admin1 and r.name and normalise(r.admin1) == normalise(r.name)]
     if not larger or all(_within(chosen, r) for r in larger):
         return chosen
     context = normalise(" ".join(r.text or "" for r in chain[1:]))
     if any(v and f" {normalise(v)} " in f" {context} " for v in (chosen.admin1, chosen.admin2)):
-        return chosen  # "Tijuana, Baja California": its province is named, in words of its own
+        return chosen  # its own province is named, in words the model split into other places
     for n, r in enumerate(larger):
         if all(_within(r, o) for o in larger[n + 1:]):
             return r
@@ -870,8 +872,8 @@ def _chained(doc: Doc, a: PlaceMention, b: PlaceMention) -> Optional[bool]:
 
 
 def _most_precise(places: list[PlaceMention]) -> PlaceMention:
-    """Of the places told for one event, the most precise one inside the first ("in the city of
-    Kunduz in northern Afghanistan" is Kunduz); a place outside it is a misreading."""
+    """Of the places told for one event, the most precise one inside the first ("in the town of
+    Garissa in eastern Kenya" is Garissa); a place outside it is a misreading."""
     best = places[0]
     for p in places[1:]:
         if _inside(p, best):
@@ -920,7 +922,7 @@ def _inside(place: PlaceMention, region: PlaceMention) -> bool:
 def main_place(doc: Doc) -> Optional[PlaceMention]:
     """The place the article is about: the one named most, where each mention of a country or
     region also counts REGION_SHARE for every place the article names inside it, so that
-    "China ... Hebei ... in Baoding, Hebei province" is Baoding (the most precise place, as
+    "Kenya ... Garissa County ... in Garissa town" is Garissa (the most precise place, as
     analysts code it) while a city named once in passing does not outweigh a country named
     throughout. Ties: the more precise place, then the one named first. A place named only
     inside a longer name ("near the Kisumu water works") is the last resort."""

@@ -277,10 +277,10 @@ def _compound_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
     return out
 
 
-#: a name whose capitalised words are joined by lower-case particles ("Mato Grosso do Sul",
-#: "Bagnols-sur-Cèze", "Shahr-e Kord", "Qurun al Innab"), which the model and the proper-noun
-#: runs cut at the particle ("of" is not one: "City of Richmond" is a town's other name as
-#: often as a place's own)
+#: a name whose capitalised words are joined by lower-case particles ("Santiago de Compostela",
+#: "Châlons-en-Champagne", "Bandar-e Anzali", "Ras al Khaimah"), which the model and the
+#: proper-noun runs cut at the particle ("of" is not one: "City of Leeds" is a town's other
+#: name as often as a place's own)
 _NAME_WORD = r"[A-Z][\w'’]*"
 _PARTICLES = ("do|dos|da|das|de|del|della|di|du|des|la|le|les|los|las|en|sur|sous|au|aux|lès|e|el|"
               "al|ad|an|ar|as|ash|at|az|y|i|na|on|upon|am|im|bei|ben|bin|bou")
@@ -290,8 +290,8 @@ _JOINED = re.compile(r"\b%(w)s(?:[ -]%(w)s)*(?:[ -](?:%(p)s)(?:[ -](?:%(p)s))?[ 
 
 def _joined_spans(doc: Doc, blocked: set[int], gazetteer: Gazetteer) -> list[tuple[Span, bool, bool]]:
     """Names joined by lower-case particles that the gazetteer knows, the longest it knows
-    from the run's first word ("Tapachula de Córdova" of a longer run); strong after a place
-    preposition or before a bracket ("in Palma de Mallorca (Balearic Islands)"), as bare
+    from the run's first word ("Castellón de la Plana" of a longer run); strong after a place
+    preposition or before a bracket ("in Santiago de Compostela (Galicia)"), as bare
     proper names otherwise."""
     prepositions = place_words().get("preposition", set())
     text = doc_text(doc)

@@ -315,7 +315,7 @@ def _time_word(tok: Token) -> bool:
 def _extend(doc: Doc, start: int, end: int, ctx: Ctx) -> tuple[int, int]:
     """Take back words the NER left out when the longer span still reads: "This" of "This
     year's", "earlier" of "a year earlier", "period" of "the year-ago period"; not a word used
-    as a preposition ("following" in "following Tuesday's election" is "after")."""
+    as a preposition ("following" in "following Monday's vote" is "after")."""
     left, right = _cues_list("extend_left"), _cues_list("extend_right")
     if start < end and _time_word(doc[start]):
         s = start

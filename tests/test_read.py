@@ -173,6 +173,30 @@ def test_dateline_only_at_the_start():
     assert find_dateline("Text first.\nKARACHI - later") is None
 
 
+@pytest.mark.parametrize("body, place, text", [
+    ("Flood Hits Coast\n\nA summary of the story.\n\nPhoto MOMBASA -- Rains fell.", "Mombasa",
+     "MOMBASA --"),
+    ("A caption for a picture. (Jane Roe/AP) KANDAHAR, Afghanistan -- Fighters struck.",
+     "Kandahar", "KANDAHAR, Afghanistan --"),
+    ("Candidate Jane Roe (Photo: John Doe, Wire Images) NAIROBI — In a statement", "Nairobi",
+     "NAIROBI —"),
+    ("The summary.\n\nLAGOS (AP) -- Police said.", "Lagos", "LAGOS (AP) --"),
+])
+def test_dateline_after_a_summary_or_photo_caption(body, place, text):
+    line = find_dateline(body)
+    assert line is not None and line.place == place and body[line.start:line.end] == text
+
+
+@pytest.mark.parametrize("body", [
+    "The summary.\n\nUPDATE -- The council voted.",     # a label, not a place
+    "The summary.\n\nLagos -- a city on edge.",         # mixed case needs a region or date
+    "The summary.\n\nLAGOS: Police said.",              # late ones need a wire dash
+    "The summary." + " Words go on." * 90 + "\n\nLAGOS -- Police said.",  # too far in
+])
+def test_no_late_dateline_without_its_signs(body):
+    assert find_dateline(body) is None
+
+
 # -- plain text, JSONL, JSON, CSV, HTML files -------------------------------------------------
 
 def test_text_file_id_is_stem(tmp_path):

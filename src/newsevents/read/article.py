@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date as Date, datetime
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from ..errors import (BadDate, BadHeader, BadRecord, DataFileError, DateIgnored, EmptyInput,
                       EncodingProblem, OtherLanguage, ReadWarning, Truncated)
@@ -143,13 +143,15 @@ class Dateline:
 
 
 @lru_cache(maxsize=1)
-def _dateline_terms() -> tuple[frozenset[str], frozenset[str]]:
-    """(words that are not places, lower-case place-name particles) from data/datelines.toml."""
+def _dateline_terms() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(words that are not places, lower-case place-name particles, caption words) from
+    data/datelines.toml."""
     name = "datelines.toml"
     try:
         text = resources.files("newsevents").joinpath(f"data/{name}").read_text("utf-8")
         data = tomllib.loads(text)
-        return frozenset(data["not_places"]), frozenset(data["particles"])
+        return (frozenset(data["not_places"]), frozenset(data["particles"]),
+                frozenset(data["captions"]))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError) as exc:
         raise DataFileError(name, reason=str(exc)) from exc
 
@@ -171,14 +173,51 @@ def _dateline_pattern() -> re.Pattern[str]:
 
 
 def find_dateline(body: str) -> Optional[Dateline]:
-    """The dateline at the very start of ``body``, or None when the body opens with a sentence.
+    """The dateline at the start of ``body``, or None when the body opens with a sentence.
 
     Forms: ``KARACHI -``, ``LONDON:``, ``QUETTA, Pakistan —``, ``Lahore, July 10:``,
     ``NEW YORK (Reuters) -``, ``Islamabad [Pakistan], July 10 (ANI):``, and ``_`` for the dash
     in older wire copy. A place written in mixed case needs a region, date or agency after it
     ("Lahore, July 10:"); a place alone must be written in capitals and have 4 letters or more.
+    Pages saved from the web often put a summary or a photo caption first: then a dateline in
+    capitals with a wire dash (``--``, ``—``) is taken where a paragraph starts, after a
+    caption word ("Photo LONDON --") or after a caption's closing bracket ("(AP) KUNDUZ --"),
+    within the first 1,000 characters.
     """
-    m = _dateline_pattern().match(body[:400])
+    return _dateline_at(body, _dateline_pattern().match(body[:400])) or _late_dateline(body)
+
+
+_LATE_WINDOW = 1000  # characters of a web page's opening where a late dateline is looked for
+
+
+def _late_dateline(body: str) -> Optional[Dateline]:
+    captions = _dateline_terms()[2]
+    pattern = _dateline_pattern()
+    for start in _paragraph_starts(body[:_LATE_WINDOW], captions):
+        m = pattern.match(body, start, start + 400)
+        if m is None or any(ch.islower() for ch in m["place"]) \
+                or m["sep"].strip() not in ("--", "—", "–"):
+            continue
+        line = _dateline_at(body, m)
+        if line is not None:
+            return line
+    return None
+
+
+def _paragraph_starts(head: str, captions: frozenset[str]) -> Iterator[int]:
+    """Offsets in ``head`` where a late dateline may begin: after a line break, after a
+    caption word opening its line, after a closing bracket and a space."""
+    starts = {m.end() for m in _LINE_OR_BRACKET.finditer(head)}
+    starts |= {m.end() for m in _CAPTION_WORD.finditer(head) if m[1].lower() in captions}
+    yield from sorted(starts)
+
+
+_LINE_OR_BRACKET = re.compile(r"\n[ \t]*(?=\S)|\)[ ](?=[A-Z])")
+_CAPTION_WORD = re.compile(r"(?:^|\n)[ \t]*([A-Za-z]+)[ ](?=[A-Z])")
+
+
+def _dateline_at(body: str, m: Optional[re.Match[str]]) -> Optional[Dateline]:
+    """The dateline that ``m`` (a match of the dateline pattern) found, if it is one."""
     if m is None or len(m["place"]) > 100 or len(m["region"] or "") > 100:
         return None
     not_places = _dateline_terms()[0]

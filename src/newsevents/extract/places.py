@@ -91,6 +91,7 @@ class _Mention:
     relaxed: bool = False  # part of a name ("Byesville" of "Byesville Fire Company"): a smaller
     # place of the article's country is enough
     resident: bool = False  # followed by a noun for its people ("a Rockford man", "Salem police")
+    fuzzy: bool = False  # the candidates are close spellings, none is spelled as written
     best: Optional[Candidate] = None
     score: float = 0.0
     shares: list[tuple[Candidate, float]] = field(default_factory=list)  # softmax share of each
@@ -151,8 +152,11 @@ def _entity_spans(doc: Doc, ents: tuple[Span, ...], blocked: set[int],
     preposition ("in Liaquatabd") or elsewhere (relaxed: kept only if the gazetteer is sure)."""
     prepositions = place_words().get("preposition", set())
     surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    bodies = place_words().get("body", set())
     out = []
     for ent in _entity_parts(doc, ents):
+        if len(ent) == 1 and ent[0].lower_ in bodies:
+            continue  # "to Congress": the institution, not the town of that name
         if ent.label_ in PLACE_LABELS and not blocked.intersection(range(ent.start, ent.end)):
             out.append((ent, True, True))
         elif ent.label_ in NAME_LABELS and ent.label_ != "ORG" or (
@@ -292,7 +296,8 @@ def _joined_spans(doc: Doc, blocked: set[int], gazetteer: Gazetteer) -> list[tup
     """Names joined by lower-case particles that the gazetteer knows, the longest it knows
     from the run's first word ("Castellón de la Plana" of a longer run); strong after a place
     preposition or before a bracket ("in Santiago de Compostela (Galicia)"), as bare
-    proper names otherwise."""
+    proper names otherwise, and as strong as the model's place that opens them ("the city of
+    Mazar-i-Sharif", where the model took "Mazar" alone)."""
     prepositions = place_words().get("preposition", set())
     text = doc_text(doc)
     out = []
@@ -306,7 +311,8 @@ def _joined_spans(doc: Doc, blocked: set[int], gazetteer: Gazetteer) -> list[tup
         if span is None:
             continue
         strong = span.start > 0 and doc[span.start - 1].lower_ in prepositions \
-            or text[span.end_char:span.end_char + 2].lstrip().startswith("(")
+            or text[span.end_char:span.end_char + 2].lstrip().startswith("(") \
+            or any(e.start == span.start and e.label_ in PLACE_LABELS for e in doc.ents)
         out.append((span, strong, False))
     return out
 
@@ -580,6 +586,7 @@ def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]
             close += gazetteer.fuzzy_candidates(mention.key, country_code, limit=4,
                                                 cutoff=FUZZY_MIN_SCORE)
         seen: set = set()
+        mention.fuzzy = bool(close)
         for cand, score in sorted(close, key=lambda cs: -cs[1]):
             ident = (cand.place.name, cand.place.lat, cand.place.lon)
             if ident not in seen:
@@ -966,8 +973,13 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
         kept = [m for m in mentions if m.best is not None
                 and (m.relaxed or _accept(m, ctx, strong_keys))]
         ctx.votes, ctx.points = _votes(kept), _points(kept)
-    out = [_place_mention(m.text, m.start, m.end, m.best, m.score)
-           for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
+    kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
+    # a misspelling is read as a place of a country the article is about, never as a small
+    # place abroad ("his Ferrari" is not Féres, Greece; "Liaquatabd" in a Karachi story is)
+    countries = {ctx.country, *ctx.demonym_countries,
+                 *(m.best.place.country_code for m in kept if not m.fuzzy)} - {None}
+    out = [_place_mention(m.text, m.start, m.end, m.best, m.score) for m in kept
+           if not m.fuzzy or m.best.place.country_code in countries]
     out += demonyms
     if home is not None:
         out.append(home)

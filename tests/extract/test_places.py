@@ -338,3 +338,22 @@ def test_people_of_a_province(nlp, gazetteer) -> None:
 def test_abbreviated_saint_is_the_own_name(nlp, gazetteer) -> None:
     found = _places(nlp, gazetteer, "The ballet company toured St. Petersburg last winter.")
     assert _at(found, "St. Petersburg").country_code == "RU"
+
+
+def test_governing_body_alone_is_no_place(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The minister sent a letter to Congress and spoke in Parliament "
+                                    "about the flooding in Multan.")
+    assert [p.text for p in found] == ["Multan"]
+
+
+def test_misspelling_is_a_place_of_the_article_country_only(nlp, gazetteer) -> None:
+    home = _places(nlp, gazetteer, "Two workers were picked up from Liaquatabd, police in Karachi said.")
+    assert _at(home, "Liaquatabd").name == "Liaquatabad"
+    abroad = _places(nlp, gazetteer, "The driver lost control of his Ferrari at the race in Brazil.")
+    assert [p.text for p in abroad] == ["Brazil"]
+
+
+def test_joined_name_wins_over_the_models_first_word(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "An explosion outside the consulate in the city of Mazar-i-Sharif "
+                                    "in northern Afghanistan killed two people.")
+    assert _at(found, "Mazar-i-Sharif").country_code == "AF"

@@ -336,8 +336,8 @@ def _fuzzy_by_sql(g: Gazetteer, key: str, country_code: str | None, limit: int, 
           "AND n.norm < ? AND length(n.norm) BETWEEN ? AND ?" + (" AND p.country_code = ?" if country_code else "")
     args = (prefix, upper, len(key) - 3, len(key) + 3) + ((country_code,) if country_code else ())
     choices = [r[0] for r in g._rows(sql, args) if r[0] != key]
-    found = [(c, round(score, 1)) for other, score, _ in process.extract(
-        key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff) for c in g.candidates(other, country_code, 3)]
+    close = process.extract(key, choices, scorer=fuzz.ratio, limit=limit, score_cutoff=cutoff)
+    found = [(c, round(score, 1)) for other, score, _ in close for c in g.candidates(other, country_code, 3)]
     found.sort(key=lambda cs: (-cs[1], -cs[0].prior))
     return tuple(found[:limit])
 

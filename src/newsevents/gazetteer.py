@@ -1272,11 +1272,14 @@ class Gazetteer:
         choices.sort()  # in name order, as ties of equal score are ranked in choice order
         if key in choices:
             choices.remove(key)
-        # names in the country are those with a candidate there: scored first, since scoring in
-        # memory is cheaper than joining every name of the letter to its place
+        # every name of the letter is scored, and those of the country picked among the close
+        # ones after: cheaper than joining every name of the letter to its place
+        close_names = process.extract(key, choices, scorer=fuzz.ratio, limit=None, score_cutoff=cutoff)
+        if country_code:
+            ours = self._in_country([name for name, _, _ in close_names], country_code)
+            close_names = [hit for hit in close_names if hit[0] in ours]
         found, close = [], 0
-        for other, score, _ in process.extract(key, choices, scorer=fuzz.ratio, limit=None,
-                                               score_cutoff=cutoff):
+        for other, score, _ in close_names:
             here = self._candidates(other, country_code, 3)
             found += [(c, round(score, 1)) for c in here]
             close += bool(here)
@@ -1285,12 +1288,26 @@ class Gazetteer:
         found.sort(key=lambda cs: (-cs[1], -cs[0].prior))
         return tuple(found[:limit])
 
+    def _in_country(self, names: list[str], country_code: str) -> set[str]:
+        """Which of ``names`` name a place in ``country_code``."""
+        found: set[str] = set()
+        for i in range(0, len(names), 500):
+            part = names[i:i + 500]
+            found.update(r[0] for r in self._rows(
+                "SELECT DISTINCT n.norm FROM names n JOIN places p ON p.id = n.place_id "
+                f"WHERE n.norm IN ({','.join('?' * len(part))}) AND p.country_code = ?", (*part, country_code)))
+        return found
+
     def _initial_query(self, letter: str) -> dict[int, list[str]]:
         """The distinct names starting with ``letter``, by length, each list in name order: read
         once per letter, they let fuzzy look-ups score their few thousand choices in memory."""
+        with self._lock:
+            cursor = self._conn.cursor()
+            cursor.row_factory = None  # plain tuples: a letter has tens of thousands of names
+            rows = cursor.execute("SELECT DISTINCT norm FROM names WHERE norm >= ? AND norm < ?",
+                                  (letter, chr(ord(letter) + 1))).fetchall()
         by_length: dict[int, list[str]] = {}
-        upper = chr(ord(letter) + 1)
-        for (norm,) in self._rows("SELECT DISTINCT norm FROM names WHERE norm >= ? AND norm < ?", (letter, upper)):
+        for (norm,) in rows:
             by_length.setdefault(len(norm), []).append(norm)
         return by_length
 

@@ -70,3 +70,18 @@ def test_natural_features(real: Gazetteer, name: str, lat: float, lon: float) ->
     best = real.lookup(name)[0]
     assert best.name == name and best.precision == "unknown"
     assert (best.lat, best.lon) == (lat, lon)
+
+
+def test_province_points_file_is_valid() -> None:
+    points = gz._iso_points()
+    assert len(points) > 3000
+    assert all(code[:2].isupper() and "-" in code and -90 <= lat <= 90 and -180 <= lon <= 180
+               for code, (lat, lon) in points.items())
+
+
+def test_iso_point_used_only_inside_the_area_of_its_places() -> None:
+    towns = [(30.0, 70.0), (31.0, 71.0), (29.5, 70.5)]
+    assert gz._within((30.2, 70.4), towns)
+    assert gz._within((29.2, 69.6), towns)  # within the half-degree margin
+    assert not gz._within((45.0, 70.0), towns)  # another province's point
+

@@ -10,16 +10,17 @@ Sources, all installed from PyPI, nothing fetched at run time:
 - ``newsevents/data/country_names.tsv``: English short names and demonyms of the press;
 - ``newsevents/data/region_names.tsv``: other names of provinces and states ("W.Va.", "KPK");
 - ``newsevents/data/region_english.tsv``: the English names ISO 3166-2 gives provinces;
+- ``newsevents/data/region_points.tsv``: a point in the middle of each ISO 3166-2 province;
 - ``newsevents/data/places_additions.csv``: curated neighbourhoods and landmarks;
 - ``newsevents/data/world_features.csv``: seas, islands, mountain ranges, lakes and deserts.
 
 Provinces are named by their English names ("Aleppo", "Donetsk", "Rajasthan", "Nicosia" rather
 than GeoNames' "Ḩalab", "Donetska oblast", "Rājasthān", "Lefkosía"; see
 ``english_region_name`` and ``iso_english_name``), the GeoNames name staying one of their names.
-Subdivisions carry no coordinates in these sources: a province or district is placed at the
-centroid of the convex hull of the places GeoNames lists in it (close to the region's own
-GeoNames point for most regions, unlike its largest city), and its population is the sum of
-theirs. A country is placed near countryinfo's point (the World Factbook's, which GeoNames
+A province is placed at its ISO 3166-2 point (``region_points.tsv``) when that lies in the
+area of the places GeoNames lists in it; otherwise, and for districts, at the centroid of the
+convex hull of those places (close to the region's own GeoNames point for most regions, unlike
+its largest city). Its population is the sum of theirs. A country is placed near countryinfo's point (the World Factbook's, which GeoNames
 shares; see ``_country_point``) unless ``newsevents/data/country_points.tsv`` gives another.
 
 Tables: ``places`` (one row per place with its hierarchy, point, precision and a ranking
@@ -607,6 +608,7 @@ class _Subdivision:
     geonames_id: Optional[int]
     alternates: list[str]
     parent_row: Optional[int]
+    iso_code: Optional[str] = None
 
 
 def _iso_english() -> dict[str, tuple[str, ...]]:
@@ -680,7 +682,7 @@ def _subdivisions(src: _Sources, table: dict[tuple[str, str], _RegionNames]) -> 
             admin2_code=parts[2] if level == 2 else None, level=level,
             geonames_id=int(row[3]) if row[3].isdigit() else None,
             alternates=[a for a in alternates if a != name],
-            parent_row=int(row[7]) if row[7].isdigit() else None)
+            parent_row=int(row[7]) if row[7].isdigit() else None, iso_code=row[1] or None)
     return out
 
 
@@ -721,9 +723,33 @@ def _city_rows(src: _Sources, subs: dict[int, _Subdivision], min_population: int
     return rows
 
 
+def _iso_points() -> dict[str, tuple[float, float]]:
+    """data/region_points.tsv: ISO 3166-2 code → (lat, lon) of a province's middle."""
+    out = {}
+    for n, line in enumerate(data_lines("region_points.tsv"), 1):
+        parts = line.split("\t")
+        try:
+            out[parts[0]] = (float(parts[1]), float(parts[2]))
+        except (IndexError, ValueError):
+            raise DataFileError("region_points.tsv", reason=f"row {n} needs an ISO 3166-2 code, "
+                                "a latitude and a longitude") from None
+    return out
+
+
+def _within(point: tuple[float, float], points: list[tuple[float, float]]) -> bool:
+    """Whether ``point`` lies in the box around ``points`` (half a degree of margin): a check
+    that an ISO code and a GeoNames province name the same area."""
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return (min(lats) - 0.5 <= point[0] <= max(lats) + 0.5
+            and min(lons) - 0.5 <= point[1] <= max(lons) + 0.5)
+
+
 def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
-    """Provinces/states (admin1) and districts/counties (admin2), placed at the centroid of the
-    convex hull of their places, with the sum of their places' populations."""
+    """Provinces/states (admin1) and districts/counties (admin2), with the sum of their places'
+    populations. A province is placed at its ISO 3166-2 point (data/region_points.tsv) when that
+    lies in the area its places cover; other divisions at the centroid of the convex hull of
+    their places."""
+    iso_points = _iso_points()
     points: dict[object, list[tuple[float, float]]] = {}
     people: dict[object, int] = {}
     first = {(s.country_code, s.admin1_code): s for s in subs.values() if s.level == 1}
@@ -741,6 +767,10 @@ def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
         if not points.get(key):
             continue  # no place is known in it, so there is no point to give it
         lat, lon = _hull_centre(points[key])
+        where = "centre of its places"
+        iso = iso_points.get(sub.iso_code or "") if sub.level == 1 else None
+        if iso is not None and _within(iso, points[key]):
+            (lat, lon), where = iso, "ISO 3166-2"
         parent = subs.get(sub.parent_row) if sub.parent_row else None
         if parent is None or parent.level != 1:
             parent = first.get((sub.country_code, sub.admin1_code))
@@ -750,7 +780,7 @@ def _admin_rows(src: _Sources, subs: dict[int, _Subdivision]) -> list[PlaceRow]:
             admin1=sub.name if sub.level == 1 else (parent.name if parent else None),
             admin2=sub.name if sub.level == 2 else None, admin1_code=sub.admin1_code,
             admin2_code=sub.admin2_code, lat=lat, lon=lon, population=people.get(key) or None,
-            geonames_id=sub.geonames_id, source="geonames; point: centre of its places",
+            geonames_id=sub.geonames_id, source=f"geonames; point: {where}",
             alternates=sub.alternates))
     return rows
 
@@ -925,7 +955,8 @@ def sources_fingerprint(min_population: int = 500) -> str:
         except PackageNotFoundError:
             digest.update(f"|{package}=?".encode())
     for name in ("places_additions.csv", "world_features.csv", "country_names.tsv",
-                 "country_points.tsv", "region_names.tsv", "region_english.tsv"):
+                 "country_points.tsv", "region_names.tsv", "region_english.tsv",
+                 "region_points.tsv"):
         digest.update(resources.files("newsevents").joinpath(f"data/{name}").read_bytes())
     return digest.hexdigest()[:16]
 

@@ -7,6 +7,7 @@ no stage re-parses text.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from functools import lru_cache
@@ -55,7 +56,14 @@ def build_pipeline(settings: Settings) -> Language:
 
 @lru_cache(maxsize=4)
 def _cached(settings: Settings) -> Language:
-    return build_pipeline(settings)
+    nlp = build_pipeline(settings)
+    # The model, lexicons and caches just loaded live as long as the process. Left to the
+    # garbage collector, its full passes walk all of them again and again while articles are
+    # extracted (about 3 % of the time); frozen, they are never walked. Garbage is collected
+    # first, so nothing unreachable is kept.
+    gc.collect()
+    gc.freeze()
+    return nlp
 
 
 def get_pipeline(settings: Settings | None = None) -> Language:

@@ -143,3 +143,71 @@ def test_what_demonstrators_allege_is_not_what_happened_at_the_demonstration():
     e = _main("On 18 May 2022, relatives of a man who died in custody held a protest in the city. They "
               "accused that he was killed by police officers.")
     assert e.type == "PEACE_PROTEST"
+
+
+def _doc(text):
+    return get_pipeline()(text)
+
+
+def test_serious_injuries_of_demonstrators_are_excessive_force():
+    from newsevents.extract.coding import protest_cues
+    doc = _doc("Several marchers were seriously injured when police broke up the peaceful rally.")
+    assert protest_cues(doc, list(doc.sents))["excessive"]
+    doc = _doc("Police dispersed the rally with tear gas, and two officers were seriously injured.")
+    assert not protest_cues(doc, list(doc.sents))["excessive"]  # the authority's own injured
+    doc = _doc("Police dispersed the rally with tear gas and detained four marchers.")
+    cues = protest_cues(doc, list(doc.sents))
+    assert cues["intervention"] and not cues["excessive"]
+
+
+def test_things_left_abandoned_are_no_withdrawal():
+    e = _main("On 3 June 2022, government troops recaptured the town and found shops looted and cars "
+              "lying abandoned in the streets.")
+    assert e.type == "GOV_REGAINS_TERIT"
+
+
+def test_explosives_found_before_use_are_disrupted_weapons():
+    assert _main("On 3 June 2022, soldiers found and destroyed a roadside bomb near the village.").type \
+        == "DISR_WEAP"
+    assert _main("On 3 June 2022, a roadside bomb exploded near an army truck, killing three soldiers.").type \
+        == "REM_EXPLOS"
+
+
+def test_agreements_and_disruptions_named_by_the_codebook():
+    from newsevents.extract.coding import _agreement_told, _weapons_disrupted
+    assert _agreement_told(next(_doc("The two sides carried out a prisoner swap on Monday.").sents))
+    assert _agreement_told(next(_doc("The rebels opened peace talks with the government.").sents))
+    assert not _agreement_told(next(_doc("The ministers held talks on trade in the capital.").sents))
+    assert _weapons_disrupted(next(_doc("Bags holding what looked like bombs were discovered at the station.").sents))
+    assert not _weapons_disrupted(next(_doc("A bomb exploded at the station.").sents))
+
+
+def test_a_change_of_territory_needs_a_place():
+    from newsevents.extract.coding import _place_taken
+    for text, taken in [("The army regained the district from the rebels.", True),
+                        ("The rebels took control of three villages.", True),
+                        ("Soldiers clashed with insurgents and pushed them back a few kilometres.", False)]:
+        doc = _doc(text)
+        assert _place_taken(doc, next(doc.sents)) is taken
+
+
+def test_a_raid_on_militia_bases_is_fighting():
+    from newsevents.extract.coding import _armed_aimed_after
+    doc = _doc("Fighters attacked a village near the border and targeted the bases of a local militia there.")
+    assert _armed_aimed_after(doc, 1)
+    doc = _doc("Gunmen attacked a village near the border and burned several huts.")
+    assert not _armed_aimed_after(doc, 1)
+
+
+def test_a_trigger_told_as_the_cause_is_not_the_event():
+    from newsevents.extract.events import told_as_cause
+    doc = _doc("About 3,000 people have fled their homes because of rebel attacks in the north.")
+    assert told_as_cause(next(t for t in doc if t.lower_ == "attacks"))
+    doc = _doc("Rebel attacks in the north killed ten people.")
+    assert not told_as_cause(next(t for t in doc if t.lower_ == "attacks"))
+
+
+def test_a_withdrawal_told_in_the_next_sentence_makes_the_transfer_non_violent():
+    e = _main("On 3 June 2022, militants seized control of the border crossing. They took it over after "
+              "the withdrawal of government troops from the area.")
+    assert e.type == "NON_VIOL_TERRIT_TRANSFER"

@@ -68,6 +68,8 @@ MODIFIER_CUES = frozenset(_words("modifier_cues"))  # cues that modify a noun
 EXCESSIVE = frozenset(_words("excessive"))
 FORCE_VERBS = frozenset(_words("force_verbs"))
 LIVE_FIRE = frozenset(_words("live_fire"))  # "live ammunition", "live rounds", "live bullets"
+SERIOUS_HARM = frozenset(_words("serious_harm"))  # lethal force or force that seriously injures
+SEVERE = frozenset(_words("severe"))
 AUTHORITY_KINDS = {"police", "state_forces", "military", "intelligence"}
 FORCE_NOUNS = frozenset(_words("force_nouns"))  # "police forces", "security personnel"
 UNREALISED = {"planned", "postponed", "cancelled", "negated", "hypothetical"}
@@ -167,10 +169,23 @@ def _object_words(tok: Token) -> set[str]:
         | ({tok.head.lemma_.lower()} if tok.dep_ in ("acl", "amod") else set())
 
 
+AUTHORITY_PEOPLE = {"policeman", "policemen", "guard", "gendarme"}
+
+
+def _injured(tok: Token) -> set[str]:
+    """Lemmas of who an injury word says was hurt: a verb's passive subject or object, a noun's
+    "among"/"to"/"of" object or possessor ("injuries among the marchers")."""
+    heads = _children(tok, "nsubjpass", "dobj", "poss")
+    for p in _children(tok, "prep"):
+        if p.lower_ in ("among", "to", "of"):
+            heads += _children(p, "pobj")
+    return {t.lemma_.lower() for h in heads for t in h.subtree}
+
+
 #: every lemma a cue of violence, intervention or excessive force is keyed on: other words skip
 #: the costly checks of negation, cause and doer (a new cue keyed on a lemma goes here too)
 FORM_CUE_LEMMAS = CROWD_VIOLENCE | THROWN | THROW_VERBS | BURN_VERBS | {"ablaze", "blaze", "fire"} \
-    | INTERVENTION | {"cannon"} | AUTHORITY_ACTS | LIVE_FIRE | EXCESSIVE | FORCE_VERBS
+    | INTERVENTION | {"cannon"} | AUTHORITY_ACTS | LIVE_FIRE | EXCESSIVE | FORCE_VERBS | SERIOUS_HARM
 
 
 def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
@@ -224,6 +239,10 @@ def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
                 cues["excessive"] = True
             if lemma in FORCE_VERBS and authority and tok.pos_ == "VERB":
                 cues["excessive"] = True
+            if lemma in SERIOUS_HARM and any(c.lemma_.lower() in SEVERE or c.lower_ in SEVERE
+                                             for c in _children(tok, "amod", "advmod")) \
+                    and not _injured(tok) & (STATE_WORDS | FORCE_NOUNS | AUTHORITY_PEOPLE):
+                cues["excessive"] = True  # "protesters were seriously injured", not "officers were"
     return cues
 
 
@@ -387,6 +406,8 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
         weapon = _weapon_named(doc, sent_of(doc[c.head]))
         if weapon is not None and weapon != e.type and (e.type in ("ATTACK", "ARMED_CLASH") or weapon == "CHEM_WEAP"):
             return weapon, "weapon_named"
+    if e.type in ("REM_EXPLOS", "GRENADE") and c is not None and not killed and _disrupted(doc[c.head]):
+        return "DISR_WEAP", "explosive_disrupted"  # "police defused a bomb": no explosion
     if e.type == "REM_EXPLOS" and c is not None:  # "a mortar shell exploded": the explosion's weapon
         weapon = _weapon_named(doc, sent_of(doc[c.head]))
         if weapon is not None and weapon != e.type:
@@ -404,7 +425,9 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
                 t.lemma_.lower() in KILL for t in sent_of(doc[c.head]) if not _negated(t)):
             return "ATTACK", "abductee_killed"
         territory = next((t for t in ("GOV_REGAINS_TERIT", "NON_STATE_ACTOR_OVERTAKES_TER") if t in named), None)
-        if territory is not None and e.type == "ARMED_CLASH":
+        # a change of territory needs a place whose control changed ("took the camp"), not
+        # ground won in the course of the fighting
+        if territory is not None and e.type == "ARMED_CLASH" and _place_taken(doc, sent_of(doc[c.head])):
             return territory, "territory_taken_in_the_fighting"
     if e.type not in ("ATTACK", "ARMED_CLASH") or c is None:
         return None
@@ -421,9 +444,28 @@ def code_violence(doc: Doc, e: Event, c: Optional[EventCandidate]) -> Optional[t
         return "MOB_VIOL", "crowd_not_an_armed_group"
     if e.type == "ATTACK" and (mutual or armed and not civilian and not off_duty):
         return "ARMED_CLASH", "armed_on_both_sides"
-    if e.type == "ARMED_CLASH" and not mutual and (civilian and not armed or off_duty):
+    if e.type == "ARMED_CLASH" and not mutual and (civilian and not armed or off_duty) \
+            and not _armed_aimed_after(doc, c.head):
         return "ATTACK", "civilians_targeted"
     return None
+
+
+ATTACK_VERBS = frozenset(_words("attack_verbs"))
+
+
+def _armed_aimed_after(doc: Doc, head: int) -> bool:
+    """Whether the event's sentence or the next tells its violence aimed at armed men or their
+    posts ("they attacked the village and targeted the militia's bases"): a raid on a village
+    held by an armed group is fighting, not an attack on civilians."""
+    return any(t.i != head and t.lemma_.lower() in ATTACK_VERBS and t.pos_ == "VERB" and not _negated(t)
+               and (_target_heads(t) | _target_forms(t)) & ARMED_TARGETS
+               for s in _paragraph(doc, head, before=0, after=1) for t in s)
+
+
+def _target_forms(tok: Token) -> set[str]:
+    """The words of what a violent verb aims at as written ("bases", which the lemmatizer may
+    read as "basis")."""
+    return {h.lower_ for h in _children(tok, "dobj", "nsubjpass")}
 
 
 # -- ACLED's coding of territory changes by who takes it ---------------------------------------
@@ -479,6 +521,8 @@ def code_territory(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
         return None
     tok = doc[head]
     sent = sent_of(tok)
+    if e.rule == MODEL_RULE and tok.dep_ == "acl":
+        return None  # "the town, seized by rebels last year": who held it before, not who took it now
     if _people_taken(tok, names=False):  # people captured are not territory: the fighting, or custody
         if "ARMED_CLASH" in _types_named(doc, sent):
             return "ARMED_CLASH", "people_captured_in_fighting"
@@ -487,9 +531,13 @@ def code_territory(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
             return ("ARREST", "people_captured_by_state_forces") if taker == "state" \
                 else ("ABDUCT_DISSAP", "people_captured_by_armed_group")
         return None
-    lemmas = {t.lemma_.lower() for t in sent if not _negated(t)}
+    # the withdrawal may be told in the next sentence ("... following the pull-out of the troops")
+    told = [t for s in _paragraph(doc, head, before=0, after=1) for t in s]
+    lemmas = {t.lemma_.lower() for t in told if not _negated(t)}
+    # the holder's act of leaving, not a participle describing things left ("cars lying abandoned")
     withdrawn = any(t.lemma_.lower() in WITHDRAWAL and (t.lemma_.lower() not in ("hand", "pull") or any(
-        c.lower_ in ("over", "out") for c in t.children)) and t.i != tok.i for t in sent)
+        c.lower_ in ("over", "out") for c in t.children)) and t.i != tok.i
+        and t.dep_ not in ("amod", "acl", "oprd", "acomp") for t in told)
     if withdrawn and not lemmas & FIGHT_WORDS:
         return "NON_VIOL_TERRIT_TRANSFER", "holder_withdrew"
     if _unopposed(sent):
@@ -597,14 +645,54 @@ def _model_read(doc: Doc, head: int) -> list[Span]:
     return sents[:2] if i < 2 else sents[i:i + 2]
 
 
+def _is_place(o: Token) -> bool:
+    return o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PLACES_TAKEN
+
+
 def _place_taken(doc: Doc, sent: Span) -> bool:
-    """"seized the town", "took the village": a verb of taking with a place as its object."""
-    return any(t.lemma_.lower() in TAKE_VERBS and not _negated(t) and any(
-        o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PLACES_TAKEN
-        for o in _children(t, "dobj", "nsubjpass")) for t in sent)
+    """"seized the town", "took the village", "took control of two towns": a verb of taking with
+    a place as its object."""
+    def objects(t: Token) -> list[Token]:
+        found = _children(t, "dobj", "nsubjpass")
+        if not any(c.lemma_.lower() == "control" for c in found):
+            return found
+        return found + [o for x in (t, *found) for p in _children(x, "prep") if p.lower_ == "of"
+                        for o in _children(p, "pobj")]  # "of" may hang on the verb or on "control"
+    return any(t.lemma_.lower() in TAKE_VERBS and not _negated(t) and any(map(_is_place, objects(t)))
+               for t in sent)
+
+
+AGREEMENT_NOUNS = frozenset(_words("agreement_nouns"))
+DISRUPT_VERBS = frozenset(_words("disrupt_verbs"))
+WEAPON_NOUNS = frozenset(_words("weapon_nouns"))
+
+
+def _agreement_told(sent: Span) -> bool:
+    """"a prisoner swap", "a ceasefire deal", "peace talks": a noun naming an agreement."""
+    return any(t.pos_ == "NOUN" and not _negated(t) and (
+        t.lemma_.lower() in AGREEMENT_NOUNS
+        or t.lower_ == "talks" and any(c.lower_ == "peace" for c in t.children)) for t in sent)
+
+
+def _disrupted(tok: Token) -> bool:
+    """Whether ``tok`` is inside what a verb of finding, seizing or defusing acts on ("police
+    found a device", "explosives were discovered in a car")."""
+    for a in tok.ancestors:
+        if a.pos_ == "VERB" and a.lemma_.lower() in DISRUPT_VERBS and not _negated(a):
+            return any(tok.i in {x.i for x in o.subtree} for o in _children(a, "dobj", "nsubjpass"))
+    return False
+
+
+def _weapons_disrupted(sent: Span) -> bool:
+    """A weapon found, seized or defused in the sentence ("troops defused a bomb")."""
+    return any(t.lemma_.lower() in WEAPON_NOUNS and _disrupted(t) for t in sent)
 
 
 def _named_in(doc: Doc, sents: list[Span], type_: str) -> bool:
+    if type_ == "AGREEMENT" and any(map(_agreement_told, sents)):
+        return True
+    if type_ == "DISR_WEAP" and any(map(_weapons_disrupted, sents)):
+        return True
     named = set().union(*(_types_named(doc, s) for s in sents))
     if type_ in DISASTERS:  # an exploding shell is no accident; an explosion alone may be one
         return not any(w in named for w in WEAPON_ORDER if w != "REM_EXPLOS")
@@ -620,7 +708,10 @@ def code_unnamed_model_type(doc: Doc, e: Event, c: Optional[EventCandidate]) -> 
     hit = match_trigger(doc, doc[c.trigger[0]])
     # a claim of responsibility told in another sentence is an event of its own
     read = [sent_of(doc[c.head])] if e.type == "ATTRIB" else _model_read(doc, c.head)
-    if hit is None or hit[0].type == e.type or _named_in(doc, read, e.type):
+    # a weapon found before use harmed no one: with deaths told, the weapon went off
+    harmed = e.fatalities is not None and (e.fatalities.min or 0) > 0
+    if hit is None or hit[0].type == e.type or _named_in(doc, read, e.type) \
+            and not (e.type == "DISR_WEAP" and harmed):
         return None
     d = hit[0]
     c.type, c.weight, c.rule = d.type, d.weight, f"trigger:{' '.join(d.words)}/{d.pos}"

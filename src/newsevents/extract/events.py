@@ -19,6 +19,7 @@ Claims and background flags are added by stage 8 (``claims``), which also orders
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -791,14 +792,65 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
     gov = governing(doc, c)
     attached = [p for p in places if (root := _root(doc, p.start, p.end)) is not None
                 and root.i not in gov and _reaches(doc, root, gov)]
-    if attached:  # attached to the trigger
-        return _location(_narrowed(doc, c, in_named_region(doc, places, _most_precise(attached))), "text")
+    if attached:  # attached to the trigger, told as where it happened rather than what about
+        told = {id(p): _how_told(doc, p) for p in attached}
+        attached = [p for p in attached if told[id(p)] == min(told.values())]
+        chosen = _narrowed(doc, c, in_named_region(doc, places, _most_precise(attached)))
+        return _location(_finest_named(doc, c, chosen), "text")
     heads = {m.head for m in c.agents + c.targets}
     for p in places:  # inside an agent's or target's phrase ("security agencies in Liaquatabd")
         root = _root(doc, p.start, p.end)
         if root is not None and _reaches(doc, root, heads, PASS_THROUGH):
-            return _location(in_named_region(doc, places, p), "actor")
+            return _location(_finest_named(doc, c, in_named_region(doc, places, p)), "actor")
     return dateline_location(doc)
+
+
+#: prepositions after which a place is what an event is about or aimed at, not where it is
+#: ("the invasion of Ruritania", "a protest against Ruritania", "talks with Ruritania")
+_THEMATIC = frozenset({"of", "against", "for", "with", "over", "about"})
+#: prepositions of where a movement ends ("a motorcade from Eastville to Bigcity")
+_DESTINATION = frozenset({"to", "until", "till", "towards", "toward"})
+#: prefixes that make a place the object of a stance ("an anti-Ruritania march")
+_STANCE_PREFIXES = frozenset({"anti", "pro"})
+
+
+@lru_cache(maxsize=1)
+def _unit_nouns() -> frozenset[str]:
+    """Nouns that make a place name before them (or after "of") the place itself: place nouns
+    ("X district", "the town of X") and administrative units ("X municipality")."""
+    words = place_words()
+    return frozenset(words.get("noun", set()) | words.get("unit", set()))
+
+
+def _how_told(doc: Doc, p: PlaceMention) -> int:
+    """How a place attached to an event is told, the lower the likelier it is where the event
+    happened: 0 where (or nothing says otherwise), 1 what the event is about ("a protest against
+    the invasion of Ruritania held in Bigcity", "an anti-Ruritania march"), 2 the name of a thing
+    ("outside the Riverton hotel in Bigcity", "the Riverton community"): a facility, road or group
+    named after a place (or a namesake of one) usually stands in the town named with it."""
+    root = _root(doc, p.start, p.end)
+    if root is None:
+        return 0
+    head = root.head
+    while head.dep_ == "compound" and head.head.i != head.i:
+        head = head.head
+    if root.dep_ in ("compound", "amod", "nmod") and head.i > root.i and head.pos_ in ("NOUN", "PROPN") \
+            and head.lower_ not in _unit_nouns() and (head.text.islower() or head.ent_type_ not in ("GPE", "LOC")) \
+            and not any(_name_break(t) for t in doc[root.i + 1:head.i]) \
+            and not any(q.start is not None and q.start <= head.idx < q.end for q in _event_places(doc)):
+        # also a name's ("the Riverton High School", "a Liberty Rally"), not a place and its part
+        # ("Bigcity - Old Town")
+        return 2
+    first = doc.char_span(p.start, p.end, alignment_mode="expand")[0]
+    if first.i >= 2 and doc[first.i - 1].text == "-" and doc[first.i - 2].lower_ in _STANCE_PREFIXES:
+        return 1
+    if root.dep_ == "pobj" and head.lower_ in _THEMATIC and head.head.lower_ not in _unit_nouns() \
+            and head.head.pos_ in ("NOUN", "PROPN", "VERB"):
+        return 1
+    if root.dep_ == "pobj" and head.lower_ == "from" \
+            and any(t.lower_ in _DESTINATION for t in head.head.children if t.i > head.i):
+        return 1  # a march "from Eastville to Bigcity" is held where it ends
+    return 0
 
 
 #: words that may stand between a place and the larger place it lies in ("Greenfield town,
@@ -807,6 +859,7 @@ _CHAIN_WORDS = frozenset({",", "(", ")", "in", "of", "the"})
 #: of these, the ones that say the next place contains the one before ("Mill Road in
 #: Bigcity"), where a comma may also separate places of a list
 _CONTAINING_WORDS = frozenset({"(", "in", "of"})
+_LIST_END = re.compile(r"\s*,?\s*(?:and|or|&)\s")
 
 
 def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) -> PlaceMention:
@@ -837,8 +890,13 @@ def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) 
     rank = PRECISION_RANK.get(chosen.precision, 6)
     # a town named like its province after a comma stands for the province ("Greenfield,
     # Eastshire" where Eastshire is also the province's main town)
+    # and a place of another country after a comma is where the namesake lies ("Eastville,
+    # Bigcity" with Eastville known only abroad), unless the names are a list ("Paris, Rome
+    # and Vienna")
+    listed = chain[-1].end is not None and _LIST_END.match(doc_text(doc), chain[-1].end) is not None
     larger = [r for r, cue in zip(chain[1:], containing) if cue or PRECISION_RANK.get(r.precision, 6) > rank
-              or r.admin1 and r.name and normalise(r.admin1) == normalise(r.name)]
+              or r.admin1 and r.name and normalise(r.admin1) == normalise(r.name)
+              or not listed and r.country_code != chosen.country_code]
     if not larger or all(_within(chosen, r) for r in larger):
         return chosen
     context = normalise(" ".join(r.text or "" for r in chain[1:]))
@@ -868,7 +926,8 @@ def _chained(doc: Doc, a: PlaceMention, b: PlaceMention) -> Optional[bool]:
     nouns = place_words().get("noun", set())
     if not all(t.lower_ in _CHAIN_WORDS or t.lower_ in nouns for t in gap):
         return None
-    return any(t.lower_ in _CONTAINING_WORDS for t in gap)
+    # "Eastville town, Northshire": a place noun after the first name says a place and its region
+    return any(t.lower_ in _CONTAINING_WORDS or t.lower_ in nouns for t in gap)
 
 
 def _most_precise(places: list[PlaceMention]) -> PlaceMention:
@@ -896,6 +955,29 @@ def _narrowed(doc: Doc, c: EventCandidate, place: PlaceMention) -> PlaceMention:
     inside = {(p.name, p.country_code): p for p in _event_places(doc)
               if p.start is not None and start <= p.start < end and _inside(p, place)}
     return next(iter(inside.values())) if len(inside) == 1 else place
+
+
+def _finest_named(doc: Doc, c: EventCandidate, place: PlaceMention) -> PlaceMention:
+    """A country or province given as the event's place, made the one more precise place
+    inside it that the paragraph names, as analysts code an event at the most precise place
+    told: "fired at a post in Eastville town (Northshire)" with the country chosen from "a
+    Ruritania soldier was killed" is Eastville. The paragraph's places inside the region must
+    all be that place or contain it (one place told at several levels); several towns (a
+    protest "across the state, in Eastville and Westville") leave the region."""
+    if place.precision not in ("country", "admin1"):
+        return place
+    text = doc_text(doc)
+    head = doc[c.head].idx
+    inside = [p for p in _event_places(doc) if _inside(p, place) and p.start is not None
+              and "\n\n" not in text[min(p.start, head):max(p.start, head)]]
+    if not inside:
+        return place
+    finest = min(inside, key=lambda p: PRECISION_RANK.get(p.precision, 6))
+    rank = PRECISION_RANK.get(finest.precision, 6)
+    if all((p.name, p.country_code) == (finest.name, finest.country_code)
+           or PRECISION_RANK.get(p.precision, 6) > rank and _within(finest, p) for p in inside):
+        return finest
+    return place
 
 
 def dateline_location(doc: Doc) -> Optional[Location]:
@@ -1175,6 +1257,14 @@ def _model_text(doc: Doc, head: int) -> str:
     return _lead(doc) if start in lead else _lead(doc, start)
 
 
+CAUSE_WORDS = {"because", "due", "owing"}
+
+
+def told_as_cause(tok: Token) -> bool:
+    """"because of attacks", "due to fighting": a trigger that is the cause of another happening."""
+    return tok.dep_ == "pobj" and tok.head.lower_ in CAUSE_WORDS and tok.head.head.pos_ in ("VERB", "AUX")
+
+
 def combined_type(rule_type: str, weight: float, ranked: list[tuple[str, float]]) -> tuple[str, float]:
     """The type with the best combined score and its score (see RULE_BONUS)."""
     probs = dict(ranked)
@@ -1200,7 +1290,9 @@ def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandid
     if c.weight >= MODEL_KEEPS and named:
         return events
     best, _ = combined_type(main.type, c.weight, ranked)
-    if best in (main.type, "OTHER"):  # the catch-all type never overrides a trigger
+    # the catch-all type never overrides a trigger, save one told only as the cause of what
+    # happened ("fled because of attacks"): the report is about its consequence
+    if best == main.type or best == "OTHER" and not told_as_cause(doc[c.head]):
         return events
     told = next((e for e in events[1:] if e.type == best and e.sentence.start == main.sentence.start), None)
     if told is not None:  # the sentence's other event is the one the classifier reads

@@ -120,8 +120,11 @@ def _capitalised(span: Span) -> bool:
 
 
 def _blocked(doc: Doc, ents: tuple[Span, ...], dateline: Optional[tuple[int, int]]) -> set[int]:
-    """Token indices that cannot be part of a place: organisations and the dateline."""
-    out = {i for e in _entity_parts(doc, ents) if e.label_ == "ORG" for i in range(e.start, e.end)}
+    """Token indices that cannot be part of a place: organisations and the dateline. An
+    organisation entity that runs across a bracket or comma is places the model ran together
+    ("Eastville (Rio Verde"), no organisation: it blocks nothing."""
+    out = {i for e in ents if e.label_ == "ORG" and not any(t.text in _CUTS for t in e)
+           for i in range(e.start, e.end)}
     if dateline:
         span = doc.char_span(dateline[0], dateline[1], alignment_mode="expand")
         if span is not None:
@@ -129,12 +132,15 @@ def _blocked(doc: Doc, ents: tuple[Span, ...], dateline: Optional[tuple[int, int
     return out
 
 
+_CUTS = ("(", ")", ",", "[", "]")
+
+
 def _entity_parts(doc: Doc, ents: tuple[Span, ...]) -> list[Span]:
     """The model's entities, those that run across a bracket or comma cut there ("Eibar (Basque
     Country" → "Eibar", "Basque Country"), each part keeping the entity's label."""
     out = []
     for ent in ents:
-        cuts = [t.i for t in ent if t.text in ("(", ")", ",", "[", "]")]
+        cuts = [t.i for t in ent if t.text in _CUTS]
         if not cuts:
             out.append(ent)
             continue
@@ -408,7 +414,7 @@ def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in taken:
                 j += 1
             run = doc[i:j + 1]
-            out.append((run, i > 0 and doc[i - 1].lower_ in prepositions, False))
+            out.append((run, i > 0 and doc[i - 1].lower_ in prepositions or _region_after(doc, run), False))
             if len(run) > 1 and not gazetteer.candidates(_clean(run.text)):
                 found = _leading_place(run, gazetteer)
                 if found is not None:
@@ -420,6 +426,15 @@ def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
         else:
             i += 1
     return out
+
+
+def _region_after(doc: Doc, run: Span) -> bool:
+    """Whether a name stands alone after a place entity and a comma or bracket, as the larger
+    place it lies in is written ("shelled Eastville, Northshire, at dawn", "Eastville
+    (Northshire)"): set off by punctuation on both sides, it is no speaker or subject."""
+    i = run.start
+    return i >= 2 and doc[i - 1].text in (",", "(") and doc[i - 2].ent_type_ in ("GPE", "LOC") \
+        and (run.end == len(doc) or doc[run.end].text in (",", ")", ".", ";"))
 
 
 def _resident_spans(doc: Doc, taken: set[int], relaxed: set) -> list[tuple[Span, bool, bool]]:
@@ -946,6 +961,13 @@ def _place_mention(text: str, start: Optional[int], end: Optional[int], cand: Ca
                         parent=p.parent, kind=kind, score=score)
 
 
+def _common_word(mention: _Mention) -> bool:
+    """Whether the name is a direction or a common word alone ("East", "Central", "Capital")."""
+    words = place_words()
+    key = mention.key.lower()
+    return key in words.get("qualifier", set()) or key in words.get("generic", set())
+
+
 def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list[PlaceMention]:
     """The places ``doc`` names, resolved, sorted by start: the dateline (kind "dateline"),
     toponyms (kind "place") and demonyms (kind "demonym", resolved to their country)."""
@@ -976,10 +998,12 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
     # a misspelling is read as a place of a country the article is about, never as a small
     # place abroad ("his Ferrari" is not Féres, Greece; "Liaquatabd" in a Karachi story is)
+    # and a bare direction or common word ("East", "Northern", "Capital"), which names a region
+    # in many countries, only as one of a country the article otherwise names
     countries = {ctx.country, *ctx.demonym_countries,
-                 *(m.best.place.country_code for m in kept if not m.fuzzy)} - {None}
+                 *(m.best.place.country_code for m in kept if not m.fuzzy and not _common_word(m))} - {None}
     out = [_place_mention(m.text, m.start, m.end, m.best, m.score) for m in kept
-           if not m.fuzzy or m.best.place.country_code in countries]
+           if not (m.fuzzy or _common_word(m)) or m.best.place.country_code in countries]
     out += demonyms
     if home is not None:
         out.append(home)

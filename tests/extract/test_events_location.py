@@ -83,3 +83,24 @@ def test_town_named_like_its_province_after_a_comma_is_the_province() -> None:
     namesake = _place("Millbrook", "Millbrook", "Westshire", "XA", within=text)
     town = _place("Eastshire", "Eastshire", "Eastshire", "XA", within=text)  # its province's town
     assert in_named_region(NLP(text), [namesake, town], namesake) is town
+
+
+def test_namesake_abroad_gives_way_to_the_town_after_a_comma() -> None:
+    text = "Farmers protested in Greenfield, Bigcity on Monday."
+    town = _place("Greenfield", "Greenfield", "Farshire", "XB", within=text)  # abroad
+    city = _place("Bigcity", "Bigcity", "Northshire", "XA", within=text)
+    assert in_named_region(NLP(text), [town, city], town) is city
+
+
+def test_a_list_of_towns_in_several_countries_stays() -> None:
+    text = "Farmers protested in Greenfield, Bigcity and Smalltown on Monday."
+    town = _place("Greenfield", "Greenfield", "Farshire", "XB", within=text)
+    city = _place("Bigcity", "Bigcity", "Northshire", "XA", within=text)
+    assert in_named_region(NLP(text), [town, city], town) is town
+
+
+def test_a_place_noun_before_the_comma_says_the_region_follows() -> None:
+    text = "Shots were fired in Greenfield town, Bigcity."
+    town = _place("Greenfield", "Greenfield", "Farshire", "XA", within=text)
+    city = _place("Bigcity", "Bigcity", "Northshire", "XA", within=text)
+    assert in_named_region(NLP(text), [town, city], town) is city

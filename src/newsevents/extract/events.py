@@ -810,8 +810,6 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
 _THEMATIC = frozenset({"of", "against", "for", "with", "over", "about"})
 #: prepositions of where a movement ends ("a motorcade from Eastville to Bigcity")
 _DESTINATION = frozenset({"to", "until", "till", "towards", "toward"})
-#: prefixes that make a place the object of a stance ("an anti-Ruritania march")
-_STANCE_PREFIXES = frozenset({"anti", "pro"})
 
 
 @lru_cache(maxsize=1)
@@ -825,9 +823,10 @@ def _unit_nouns() -> frozenset[str]:
 def _how_told(doc: Doc, p: PlaceMention) -> int:
     """How a place attached to an event is told, the lower the likelier it is where the event
     happened: 0 where (or nothing says otherwise), 1 what the event is about ("a protest against
-    the invasion of Ruritania held in Bigcity", "an anti-Ruritania march"), 2 the name of a thing
-    ("outside the Riverton hotel in Bigcity", "the Riverton community"): a facility, road or group
-    named after a place (or a namesake of one) usually stands in the town named with it."""
+    the invasion of Ruritania held in Bigcity", the start of a march "from Eastville to Bigcity"),
+    2 the name of a thing ("outside the Riverton hotel in Bigcity", "the Riverton community", "an
+    anti-Ruritania march"): a facility, road or group named after a place (or a namesake of one)
+    usually stands in the town named with it."""
     root = _root(doc, p.start, p.end)
     if root is None:
         return 0
@@ -841,9 +840,6 @@ def _how_told(doc: Doc, p: PlaceMention) -> int:
         # also a name's ("the Riverton High School", "a Liberty Rally"), not a place and its part
         # ("Bigcity - Old Town")
         return 2
-    first = doc.char_span(p.start, p.end, alignment_mode="expand")[0]
-    if first.i >= 2 and doc[first.i - 1].text == "-" and doc[first.i - 2].lower_ in _STANCE_PREFIXES:
-        return 1
     if root.dep_ == "pobj" and head.lower_ in _THEMATIC and head.head.lower_ not in _unit_nouns() \
             and head.head.pos_ in ("NOUN", "PROPN", "VERB"):
         return 1

@@ -30,7 +30,8 @@ province, the regions and countries the article names, the countries its other p
 whether a district holds a town the article names ("Lebanon and Laclede County"), whether the
 name is the place's own (abbreviations spelled out: "St." is "Saint") or only another name of
 it ("Vienne" is a French town, not Vienna), and whether the name matched exactly or only by
-spelling.
+spelling. A misspelling, and a bare direction or common word ("East", "Northern", "Capital"),
+is kept only as a place of a country the article otherwise names.
 """
 
 from __future__ import annotations

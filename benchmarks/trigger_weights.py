@@ -9,7 +9,7 @@ by hand. This script measures it on the team-written examples of
 pipeline, and two figures are counted per trigger line:
 
 - *fires* / *hits*: each token is tried as a trigger exactly as stage 7 does it
-  (``events.match_trigger``, then ``events.is_reportable`` and ``events._candidate``, which
+  (``events.trigger_hits``, then ``events.is_reportable`` and ``events._candidate``, which
   applies the trigger's ``needs``); a line fires on an example when it yields a candidate there
   (once per example) and hits when the example's gold type is the line's type. This counts every
   mention, also those that another trigger of the sentence outranks ("arrested" in a report of a
@@ -39,8 +39,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from newsevents.extract.claims import assess
-from newsevents.extract.events import (ActorIndex, _candidate, _phrase_head, build_events,
-                                       find_event_candidates, is_reportable, match_trigger)
+from newsevents.extract.events import (ActorIndex, _candidate, build_events,
+                                       find_event_candidates, is_reportable, trigger_hits)
 from newsevents.knowledge import tsv
 from newsevents.nlp import get_pipeline, make_doc, run_pipeline
 from newsevents.read import article_from_text
@@ -64,12 +64,7 @@ def fired_lines(doc) -> set[tuple[str, str, str]]:
     """The trigger lines that make an event candidate in ``doc``, as stage 7 finds them."""
     idx = ActorIndex(doc, doc._.actors or [])
     out = set()
-    for tok in doc:
-        hit = match_trigger(doc, tok)
-        if not hit:
-            continue
-        d, tokens = hit
-        head = _phrase_head(doc, tokens) if len(tokens) > 1 else tok
+    for tok, d, tokens, head in trigger_hits(doc):
         if is_reportable(head, d) and _candidate(doc, tok, d, tokens, idx) is not None:
             out.add(line_key(d.words, d.pos, d.type))
     return out

@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -375,16 +375,21 @@ def _dedupe(ms: list[ActorMention]) -> list[ActorMention]:
 
 # -- candidates ------------------------------------------------------------------------------
 
+def trigger_hits(doc: Doc) -> Iterator[tuple[Token, TriggerDef, list[int], Token]]:
+    """(token, trigger line, the indices of the trigger's tokens, the phrase's head) for every trigger the
+    lexicon matches in ``doc``, in text order."""
+    for tok in doc:
+        hit = match_trigger(doc, tok)
+        if hit:
+            d, tokens = hit
+            yield tok, d, tokens, _phrase_head(doc, tokens) if len(tokens) > 1 else tok
+
+
 def find_event_candidates(doc: Doc) -> list[EventCandidate]:
     """Event mentions from triggers, with arguments, merged into events."""
     idx = ActorIndex(doc, doc._.actors or [])
     cands = []
-    for tok in doc:
-        hit = match_trigger(doc, tok)
-        if not hit:
-            continue
-        d, tokens = hit
-        head = _phrase_head(doc, tokens) if len(tokens) > 1 else tok
+    for tok, d, tokens, head in trigger_hits(doc):
         if not is_reportable(head, d):
             if _responsibility_object(head, d):
                 cands.append(responsibility_claim(doc, head, d, idx))

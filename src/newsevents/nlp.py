@@ -91,7 +91,7 @@ def run_pipeline(nlp: Language, docs: Iterable[Doc], batch_size: int) -> Iterato
         elif hasattr(proc, "pipe"):
             stream = proc.pipe(stream, batch_size=batch_size)
         else:
-            stream = (proc(doc) for doc in stream)
+            stream = map(proc, stream)  # (a generator expression would call the last ``proc``)
     for doc in stream:
         for name, proc in stages:
             try:

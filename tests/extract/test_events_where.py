@@ -67,3 +67,19 @@ def test_the_event_is_where_it_happened(nlp, text: str, where: str) -> None:
 def test_a_bare_region_word_in_brackets_is_not_placed_abroad(nlp) -> None:
     doc = nlp("On 4 March, workers demonstrated in Mzuzu (Northern) against unpaid wages.")
     assert "Uganda" not in {p.country for p in doc._.places}
+
+
+@pytest.mark.parametrize("text, where", [
+    ("Police clashed with voters during the Kenyan elections on Monday.", "Kenya"),
+    ("Two cars crashed during the French Grand Prix on Sunday.", "France"),
+])
+def test_occasion_named_by_a_demonym_places_the_event(text: str, where: str) -> None:
+    from newsevents.api import extract
+    [event] = extract(text).events
+    assert (event.location.name, event.location.basis) == (where, "text")
+
+
+def test_other_demonyms_say_who_not_where() -> None:
+    from newsevents.api import extract
+    [event] = extract("Turkish troops shelled villages on Monday.").events
+    assert event.location is None

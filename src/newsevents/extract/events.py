@@ -802,12 +802,32 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
         attached = [p for p in attached if told[id(p)] == min(told.values())]
         chosen = _narrowed(doc, c, in_named_region(doc, places, _most_precise(attached)))
         return _location(_finest_named(doc, c, chosen), "text")
+    held = _occasion_country(doc, gov)
+    if held is not None:
+        return _location(held, "text")
     heads = {m.head for m in c.agents + c.targets}
     for p in places:  # inside an agent's or target's phrase ("security agencies in Liaquatabd")
         root = _root(doc, p.start, p.end)
         if root is not None and _reaches(doc, root, heads, PASS_THROUGH):
             return _location(_finest_named(doc, c, in_named_region(doc, places, p)), "actor")
     return dateline_location(doc)
+
+
+def _occasion_country(doc: Doc, gov: set[int]) -> Optional[PlaceMention]:
+    """The country of a demonym naming an occasion attached to the event ("crashed at the
+    Brazilian Grand Prix", "clashes during the Kenyan elections"): such occasions are held in
+    the country they are named after. Other demonyms say who, not where ("Turkish troops")."""
+    occasions = place_words().get("occasion", set())
+    for p in doc._.places or []:
+        if p.kind != "demonym" or p.lat is None or (root := _root(doc, p.start, p.end)) is None:
+            continue
+        noun = root.head
+        while noun.dep_ == "compound" and noun.head.i != noun.i:
+            noun = noun.head
+        if root.dep_ in ("amod", "compound", "nmod") and noun.lower_ in occasions \
+                and noun.i not in gov and _reaches(doc, noun, gov):
+            return p
+    return None
 
 
 #: prepositions after which a place is what an event is about or aimed at, not where it is

@@ -495,8 +495,9 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     spans = _pattern_spans(doc, blocked) + _joined_spans(doc, blocked, gazetteer) \
         + _compound_spans(doc, ents, gazetteer, relaxed) \
         + _institution_spans(doc, ents, gazetteer, relaxed) + _entity_spans(doc, ents, blocked, relaxed)
-    # "American" of "(the) American Electric Power": looked at as a demonym only
-    heads = [ent[first:first + 1] for ent in ents if ent.label_ == "ORG"
+    # "American" of "(the) American Electric Power", "Brazilian" of "the Brazilian Grand Prix":
+    # looked at as a demonym only
+    heads = [ent[first:first + 1] for ent in ents if ent.label_ in ("ORG", "EVENT", "WORK_OF_ART")
              for first in (int(ent[0].lower_ == "the"),)
              if len(ent) > first + 1 and ent[first].text[:1].isupper()]
     demonym_only = {id(h) for h in heads}

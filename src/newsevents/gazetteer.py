@@ -53,7 +53,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import DataFileError, GazetteerImportError, GazetteerMissing
-from .knowledge import data_lines
+from .knowledge import data_lines, tsv
 from .progress import count_lines
 from .streams import batched
 from .schema import Place
@@ -495,17 +495,24 @@ def _hull_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 def _country_overrides() -> dict[str, tuple[float, float]]:
     """data/country_points.tsv: code → (lat, lon) where countryinfo's point is not the centre."""
+    points = _point_table("country_points.tsv")
+    bad = next((code for code in points if len(code) != 2), None)
+    if bad is not None:
+        raise DataFileError("country_points.tsv", reason=f"'{bad}' is not a two-letter country code")
+    return points
+
+
+def _point_table(name: str) -> dict[str, tuple[float, float]]:
+    """A data file of points: code → (lat, lon) from its first three columns."""
     out = {}
-    for n, line in enumerate(data_lines("country_points.tsv"), 1):
-        parts = line.split("\t")
+    for n, (code, lat, lon) in enumerate(tsv(name, 3), 1):
         try:
-            lat, lon = float(parts[1]), float(parts[2])
-        except (IndexError, ValueError):
-            lat = lon = math.nan
-        if len(parts[0]) != 2 or not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise DataFileError("country_points.tsv", reason=f"row {n} needs a code, a latitude "
-                                "and a longitude")
-        out[parts[0]] = (lat, lon)
+            point = float(lat), float(lon)
+        except ValueError:
+            point = (math.nan, math.nan)
+        if not (-90 <= point[0] <= 90 and -180 <= point[1] <= 180):
+            raise DataFileError(name, reason=f"row {n} needs a code, a latitude and a longitude")
+        out[code] = point
     return out
 
 
@@ -725,15 +732,7 @@ def _city_rows(src: _Sources, subs: dict[int, _Subdivision], min_population: int
 
 def _iso_points() -> dict[str, tuple[float, float]]:
     """data/region_points.tsv: ISO 3166-2 code → (lat, lon) of a province's middle."""
-    out = {}
-    for n, line in enumerate(data_lines("region_points.tsv"), 1):
-        parts = line.split("\t")
-        try:
-            out[parts[0]] = (float(parts[1]), float(parts[2]))
-        except (IndexError, ValueError):
-            raise DataFileError("region_points.tsv", reason=f"row {n} needs an ISO 3166-2 code, "
-                                "a latitude and a longitude") from None
-    return out
+    return _point_table("region_points.tsv")
 
 
 def _within(point: tuple[float, float], points: list[tuple[float, float]]) -> bool:

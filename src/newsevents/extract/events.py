@@ -33,7 +33,7 @@ from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Qua
 from ..schema import Span as TextSpan
 from ..gazetteer import normalise
 from .actors import ActorMention
-from .places import place_words
+from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
 from ..extensions import doc_text, per_doc, sent_of, sentences
 
@@ -625,6 +625,19 @@ def _root(doc: Doc, start: int, end: int) -> Optional[Token]:
     return span.root if span is not None else None
 
 
+def _place_span(doc: Doc, pm: PlaceMention) -> Optional[Span]:
+    """The tokens of a place mention (None for one not in the text, such as a dateline given
+    apart)."""
+    return doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
+
+
+def _compound_head(tok: Token) -> Token:
+    """The noun a chain of compounds ends in ("Grand" → "Prix" in "Brazilian Grand Prix")."""
+    while tok.dep_ == "compound" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok
+
+
 def _calendar_times(doc: Doc) -> list:
     """The article's calendar times with their syntactic roots, worked out once per doc."""
     found = doc._.times or []
@@ -743,7 +756,7 @@ def _in_longer_name(doc: Doc, pm: PlaceMention) -> bool:
     """Whether a place is part of a longer name that is not a place's ("Lansing" in "Lansing
     State Journal", "Massachusetts" in "University of Massachusetts", "Iowa" in "the Iowa
     Capitol"): such a place names the organisation or building, not where the event happened."""
-    span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
+    span = _place_span(doc, pm)
     if span is None or not span[0].ent_type_:
         return False
     # the entity around the place's first token, from the IOB tags (no scan of doc.ents), up to
@@ -763,12 +776,6 @@ def _name_break(tok: Token) -> bool:
         and bool(tok.doc[tok.i - 1].whitespace_)
 
 
-def _surnames(doc: Doc) -> frozenset[str]:
-    """Last words of the people's full names in the article ("Jackson" of "Peter Jackson")."""
-    return per_doc(doc, "newsevents_surnames", len(doc), lambda: frozenset(
-        e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1))
-
-
 LOCATIVE = {"in", "near"}
 
 
@@ -777,8 +784,8 @@ def _names_a_person(doc: Doc, pm: PlaceMention) -> bool:
     or "Lincoln", are towns too) and is not used as a place: the model did not tag it as one and
     it does not follow "in" or "near" (a person's name follows them as a possessive: "a twist in
     Jackson's case")."""
-    span = doc.char_span(pm.start, pm.end, alignment_mode="expand") if pm.start is not None else None
-    if span is None or span[0].ent_type_ in ("GPE", "LOC", "FAC") or span.text.lower() not in _surnames(doc):
+    span = _place_span(doc, pm)
+    if span is None or span[0].ent_type_ in ("GPE", "LOC", "FAC") or span.text.lower() not in person_surnames(doc):
         return False
     possessive = span.end < len(doc) and doc[span.end].lower_ in ("'s", "’s")
     return possessive or span.start == 0 or doc[span.start - 1].lower_ not in LOCATIVE
@@ -821,9 +828,7 @@ def _occasion_country(doc: Doc, gov: set[int]) -> Optional[PlaceMention]:
     for p in doc._.places or []:
         if p.kind != "demonym" or p.lat is None or (root := _root(doc, p.start, p.end)) is None:
             continue
-        noun = root.head
-        while noun.dep_ == "compound" and noun.head.i != noun.i:
-            noun = noun.head
+        noun = _compound_head(root.head)
         if root.dep_ in ("amod", "compound", "nmod") and noun.lower_ in occasions \
                 and noun.i not in gov and _reaches(doc, noun, gov):
             return p
@@ -855,9 +860,7 @@ def _how_told(doc: Doc, p: PlaceMention) -> int:
     root = _root(doc, p.start, p.end)
     if root is None:
         return 0
-    head = root.head
-    while head.dep_ == "compound" and head.head.i != head.i:
-        head = head.head
+    head = _compound_head(root.head)
     if root.dep_ in ("compound", "amod", "nmod") and head.i > root.i and head.pos_ in ("NOUN", "PROPN") \
             and head.lower_ not in _unit_nouns() and (head.text.islower() or head.ent_type_ not in ("GPE", "LOC")) \
             and not any(_name_break(t) for t in doc[root.i + 1:head.i]) \

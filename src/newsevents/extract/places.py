@@ -49,7 +49,7 @@ import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..extensions import doc_text
+from ..extensions import doc_text, per_doc
 from ..gazetteer import Candidate, Gazetteer, get_gazetteer, normalise
 from ..knowledge import organization_index, tsv
 from ..schema import PlaceMention
@@ -153,12 +153,19 @@ def _entity_parts(doc: Doc, ents: tuple[Span, ...]) -> list[Span]:
     return out
 
 
+def person_surnames(doc: Doc) -> frozenset[str]:
+    """Last words of the people's full names in the article ("Jackson" of "Peter Jackson"):
+    such a word alone is the person again, though many surnames are towns too."""
+    return per_doc(doc, "newsevents_surnames", len(doc), lambda: frozenset(
+        e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1))
+
+
 def _entity_spans(doc: Doc, ents: tuple[Span, ...], blocked: set[int],
                   relaxed: set) -> list[tuple[Span, bool, bool]]:
     """(span, strong, fuzzy_ok) for place entities, and for person/organisation names after a
     preposition ("in Liaquatabd") or elsewhere (relaxed: kept only if the gazetteer is sure)."""
     prepositions = place_words().get("preposition", set())
-    surnames = {e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) > 1}
+    surnames = person_surnames(doc)
     bodies = place_words().get("body", set())
     out = []
     for ent in _entity_parts(doc, ents):

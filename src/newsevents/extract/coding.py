@@ -184,8 +184,9 @@ def _injured(tok: Token) -> set[str]:
 
 #: every lemma a cue of violence, intervention or excessive force is keyed on: other words skip
 #: the costly checks of negation, cause and doer (a new cue keyed on a lemma goes here too)
-FORM_CUE_LEMMAS = CROWD_VIOLENCE | THROWN | THROW_VERBS | BURN_VERBS | {"ablaze", "blaze", "fire"} \
-    | INTERVENTION | {"cannon"} | AUTHORITY_ACTS | LIVE_FIRE | EXCESSIVE | FORCE_VERBS | SERIOUS_HARM
+BURNING = BURN_VERBS | {"ablaze", "blaze", "fire"}  # "set ablaze", "a blaze", "set fire to"
+FORM_CUE_LEMMAS = CROWD_VIOLENCE | THROWN | THROW_VERBS | BURNING | INTERVENTION | {"cannon"} \
+    | AUTHORITY_ACTS | LIVE_FIRE | EXCESSIVE | FORCE_VERBS | SERIOUS_HARM
 
 
 def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
@@ -216,7 +217,7 @@ def protest_cues(doc: Doc, sents: list[Span]) -> dict[str, bool]:
             elif lemma in THROW_VERBS - {"use"} and tok.pos_ == "VERB" and not authority \
                     and _children(tok, "dobj", "nsubjpass"):
                 cues["violence"] = True
-            elif lemma in BURN_VERBS | {"ablaze", "blaze", "fire"} and not authority \
+            elif lemma in BURNING and not authority \
                     and (lemma != "set" or any(t.lower_ in ("fire", "ablaze", "alight", "afire")
                                                for t in doc[tok.i + 1:tok.i + 6])):  # not "set up a camp"
                 things = _object_words(tok) | ({lemma} if lemma in BURNED_THINGS else set())

@@ -72,6 +72,7 @@ def test_a_bare_region_word_in_brackets_is_not_placed_abroad(nlp) -> None:
 @pytest.mark.parametrize("text, where", [
     ("Police clashed with voters during the Kenyan elections on Monday.", "Kenya"),
     ("Two cars crashed during the French Grand Prix on Sunday.", "France"),
+    ("Police clashed with voters during the Kenyan election campaign on Monday.", "Kenya"),
 ])
 def test_occasion_named_by_a_demonym_places_the_event(text: str, where: str) -> None:
     from newsevents.api import extract
@@ -83,3 +84,10 @@ def test_other_demonyms_say_who_not_where() -> None:
     from newsevents.api import extract
     [event] = extract("Turkish troops shelled villages on Monday.").events
     assert event.location is None
+
+
+def test_an_occasion_named_by_a_demonym_is_where_the_article_is(nlp) -> None:
+    from newsevents.extract.events import main_place
+    doc = nlp("Rain stopped the French Grand Prix at noon, and fans waited for hours.")
+    assert main_place(doc).name == "France"
+    assert main_place(nlp("Turkish fans waited for hours on Sunday.")) is None

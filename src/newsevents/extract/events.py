@@ -820,19 +820,33 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
     return dateline_location(doc)
 
 
-def _occasion_country(doc: Doc, gov: set[int]) -> Optional[PlaceMention]:
-    """The country of a demonym naming an occasion attached to the event ("crashed at the
-    Brazilian Grand Prix", "clashes during the Kenyan elections"): such occasions are held in
-    the country they are named after. Other demonyms say who, not where ("Turkish troops")."""
+def _occasions(doc: Doc) -> list[tuple[PlaceMention, Token]]:
+    """Demonyms naming an occasion, with the occasion's noun ("the Brazilian Grand Prix", "the
+    Kenyan elections"): such occasions are held in the country they are named after. Other
+    demonyms say who, not where ("Turkish troops")."""
     occasions = place_words().get("occasion", set())
+    out = []
     for p in doc._.places or []:
         if p.kind != "demonym" or p.lat is None or (root := _root(doc, p.start, p.end)) is None:
             continue
-        noun = _compound_head(root.head)
-        if root.dep_ in ("amod", "compound", "nmod") and noun.lower_ in occasions \
-                and noun.i not in gov and _reaches(doc, noun, gov):
-            return p
-    return None
+        if root.dep_ not in ("amod", "compound", "nmod"):
+            continue
+        # the occasion's word up the chain of compounds ("Brazilian" → "Grand" → "Prix") or
+        # among the compounds of the noun it ends in ("the Kenyan election campaign")
+        chain = [root.head]
+        while chain[-1].dep_ == "compound" and chain[-1].head.i != chain[-1].i:
+            chain.append(chain[-1].head)
+        chain += [t for t in chain[-1].lefts if t.dep_ == "compound"]
+        noun = next((t for t in chain if t.lower_ in occasions), None)
+        if noun is not None:
+            out.append((p, noun))
+    return out
+
+
+def _occasion_country(doc: Doc, gov: set[int]) -> Optional[PlaceMention]:
+    """The country of an occasion attached to the event ("crashed at the Brazilian Grand Prix",
+    "clashes during the Kenyan elections")."""
+    return next((p for p, noun in _occasions(doc) if noun.i not in gov and _reaches(doc, noun, gov)), None)
 
 
 #: prepositions after which a place is what an event is about or aimed at, not where it is
@@ -1031,9 +1045,11 @@ def main_place(doc: Doc) -> Optional[PlaceMention]:
     "Kenya ... Garissa County ... in Garissa town" is Garissa (the most precise place, as
     analysts code it) while a city named once in passing does not outweigh a country named
     throughout. Ties: the more precise place, then the one named first. A place named only
-    inside a longer name ("near the Kisumu water works") is the last resort."""
+    inside a longer name ("near the Kisumu water works") is the last resort. An occasion named
+    after a country ("the Brazilian Grand Prix") counts as a mention of that country."""
     places = _event_places(doc) or [p for p in doc._.places or [] if p.kind == "place" and p.lat is not None
                                     and not _names_a_person(doc, p)]
+    places = places + [p for p, _ in _occasions(doc)]
     if not places:
         return None
     first: dict[tuple, PlaceMention] = {}

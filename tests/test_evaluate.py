@@ -117,6 +117,25 @@ def test_geo_scores():
     assert f["median_km"] == pytest.approx(333.6, abs=0.1)
 
 
+def test_geo_reported_toponyms_that_match_gold():
+    gold = {"p": {"toponyms": [{"start": 0, "end": 5, "lat": 0.0, "lon": 0.0},
+                               {"start": 10, "end": 15, "lat": 1.0, "lon": 1.0}]},
+            "q": {"toponyms": []}}
+    outputs = {
+        "p": out("p", places=[
+            {"start": 1, "end": 4, "lat": 0.0, "lon": 9.0, "kind": "place"},  # matches, far off
+            {"start": 20, "end": 25, "lat": 2.0, "lon": 2.0, "kind": "place"},  # no gold there
+            {"start": 10, "end": 15, "lat": 1.0, "lon": 1.0, "kind": "dateline"},  # matches
+            {"start": 30, "end": 37, "lat": 3.0, "lon": 3.0, "kind": "demonym"},  # not a toponym
+            {"start": 40, "end": 45, "lat": None, "lon": None, "kind": "place"},  # no point
+            {"start": None, "end": None, "lat": 1.0, "lon": 1.0, "kind": "dateline"}]),  # no offsets
+        "q": out("q", places=[{"start": 0, "end": 4, "lat": 5.0, "lon": 5.0}])}  # kind unset: a place
+    f = ev.score("geo", gold, outputs)
+    assert f["reported_toponyms"] == 4
+    assert f["reported_matching_gold"] == 0.5
+    assert ev.score("geo", {"q": gold["q"]}, {})["reported_matching_gold"] == 0.0
+
+
 def test_giveme_scores():
     gold = {
         "x": {"questions": {"when": [{"text": "Tuesday", "parsed": "2016-11-08"}],

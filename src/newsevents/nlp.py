@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import threading
 from functools import lru_cache
 from typing import Iterable, Iterator
@@ -18,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401  (declares the Doc extensions)
+from .extensions import doc_text
 from .errors import ModelMissing
 from .extract import actors, claims, entities, events, places, quantities, times  # noqa: F401
 from .schema import Article
@@ -75,8 +77,38 @@ def get_pipeline(settings: Settings | None = None) -> Language:
 def make_doc(nlp: Language, article: Article) -> Doc:
     """A tokenised Doc carrying its article, ready for ``nlp(doc)`` / ``nlp.pipe(docs)``."""
     doc = nlp.make_doc(article.text)
+    mark_paragraph_starts(doc)
     doc._.article = article
     return doc
+
+
+def mark_paragraph_starts(doc: Doc) -> Doc:
+    """A paragraph starts a sentence: the first word after a blank line, or after the headline's
+    line (``events.headline_end``), is marked as a sentence start, which the parser keeps. Left
+    to itself the parser often runs a headline on into its lead (the headline's last noun
+    parsed as a compound of the lead's subject), which corrupts the arguments, places and
+    dates of the headline's event. The word after each marked one is marked as not
+    starting a sentence: given a start, the parser otherwise often makes the first word a
+    sentence of its own ("President | Anna Berg said ...")."""
+    text = doc_text(doc)
+    headline = events.headline_end(doc)
+    for gap in LINE_BREAK.finditer(text):
+        after_headline = bool(headline) and gap.start() >= headline
+        if after_headline:
+            headline = 0
+        elif gap.group().count("\n") < 2 or gap.end() == len(text):
+            continue
+        span = doc.char_span(gap.end(), gap.end() + 1, alignment_mode="expand")
+        if span is None or span[0].idx != gap.end():
+            continue
+        first = span[0]
+        first.is_sent_start = True
+        if first.i + 1 < len(doc) and not doc[first.i + 1].is_space:
+            doc[first.i + 1].is_sent_start = False
+    return doc
+
+
+LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def run_pipeline(nlp: Language, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:

@@ -135,3 +135,15 @@ def test_unreadable_cache_is_ignored(monkeypatch, tmp_path):
     path = tmp_path / "model.pickle"
     path.write_bytes(b"not a model")
     assert clf._load(path) is None
+
+
+def test_a_text_read_again_is_not_classified_again(monkeypatch) -> None:
+    from newsevents.extract import classify as module
+    model = module.get_classifier()
+    calls = []
+    real = model.rank
+    monkeypatch.setattr(model, "rank", lambda texts: calls.append(list(texts)) or real(texts))
+    text = "Police detained four students outside the university gate on Tuesday."
+    first = module.classify([text, "Rebels shelled the old grain market at dawn on Friday."])
+    again = module.classify([text])
+    assert again[0] == first[0] and calls == [[text, "Rebels shelled the old grain market at dawn on Friday."]]

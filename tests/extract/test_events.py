@@ -1,5 +1,8 @@
 """Stage 7: triggers, types, arguments, counts, harm, merging and salience (invented articles)."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from newsevents import extract
@@ -146,3 +149,42 @@ def test_undated_article_with_unanchored_dates_does_not_break():
 def test_hyphenated_triggers_match_as_the_tokenizer_splits_them(text, type_, trigger, status):
     e = extract(text, date="2024-05-08").events[0]
     assert (e.type, e.trigger.text, e.claim.status) == (type_, trigger, status)
+
+
+# -- figurative, sporting and business uses of event words (data/figurative.toml) ----------------
+
+FIGURATIVE = [json.loads(line) for line in
+              (Path(__file__).parent / "data" / "figurative.jsonl").read_text("utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("row", [r for r in FIGURATIVE if r["sense"] == "figurative" and "known_miss" not in r],
+                         ids=lambda r: r["word"])
+def test_figurative_use_fires_no_trigger(row):
+    events = _events(row["text"])
+    assert not [e for e in events if e.rule.startswith("trigger:")], [(e.type, e.rule) for e in events]
+
+
+@pytest.mark.parametrize("row", [r for r in FIGURATIVE if r["sense"] == "literal"], ids=lambda r: r["word"])
+def test_literal_use_keeps_its_event(row):
+    events = _events(row["text"])
+    wanted = row["type"] if isinstance(row["type"], list) else [row["type"]]
+    assert any(e.type in wanted for e in events), [(e.type, e.rule) for e in events]
+
+
+@pytest.mark.parametrize("text, figurative", [
+    ("The stock market crashed on Monday.", True),
+    ("A minibus crashed into a wall on Monday.", False),
+    ("A bus crashed near the stadium after the match, killing six fans.", False),
+    ("The challenger captured the title on Sunday.", True),
+    ("Fighters captured the town on Sunday.", False),
+    ("Rival fans clashed outside the ground after the cup final.", False),
+])
+def test_figurative_rule_reads_the_parse_and_the_sentence(nlp, text, figurative):
+    from newsevents.extract.events import is_reportable, trigger_hits
+    from newsevents.nlp import make_doc, run_pipeline
+    from newsevents.read import article_from_text
+
+    doc = next(run_pipeline(nlp, [make_doc(nlp, article_from_text(text, "test"))], 8))
+    hits = [(head, d) for _, d, _, head in trigger_hits(doc) if d.words[0] in ("crash", "capture", "clash")]
+    assert hits and all(is_reportable(head, d) != figurative for head, d in hits)

@@ -97,3 +97,71 @@ def test_a_place_in_a_list_the_model_ran_into_one_name_is_still_the_event_place(
     ev = _events("On 2 March 2021, nurses protested in Kisumu (Kisumu, Kisumu County) to demand "
                  "unpaid allowances.")
     assert ev[0].location.name == "Kisumu" and ev[0].location.basis == "text", ev[0].location
+
+
+# -- a headline and its lead (invented articles) ----------------------------------------------
+
+def test_a_headline_event_told_again_in_the_lead_is_one_record_with_both_spans():
+    text = ("Journalist abducted by gunmen\n\nUnknown gunmen abducted radio journalist Peter "
+            "Okello in Gulu on Tuesday evening, his colleagues said.")
+    ev = _events(text)
+    main = ev[0]
+    spans = [main.trigger.start, *(m.start for m in main.mentions)]
+    assert main.type == "ABDUCT_DISSAP" and min(spans) < text.index("\n") < max(spans), main
+    assert main.date.value == "2021-03-09" and main.location.name == "Gulu"
+    assert not any(e.type == "ABDUCT_DISSAP" for e in ev[1:]), [(e.type, e.trigger.text) for e in ev]
+
+
+def test_a_headline_event_takes_the_date_and_place_of_its_lead():
+    text = ("Troops clash with rebels near border post\n\nSoldiers fought rebel fighters near "
+            "Bunia on Saturday, the army said.")
+    main = _events(text)[0]
+    assert main.trigger.text == "clash" and main.date.value == "2021-03-06", main.date
+    assert main.location.name == "Bunia", main.location
+
+
+def test_a_headline_event_keeps_apart_from_a_lead_about_someone_else():
+    text = ("Police arrest opposition leader Mary Achieng\n\nOfficers arrested journalist John "
+            "Otieno in Nakuru on Thursday.")
+    ev = _events(text)
+    arrests = [e for e in ev if e.type == "ARREST"]
+    assert len(arrests) == 2, [(e.type, e.trigger.text) for e in ev]
+    headline = next(e for e in arrests if e.trigger.start < text.index("\n"))
+    assert headline.date.basis == "article_date"  # not the other arrest's Thursday
+
+
+def test_a_lead_event_takes_the_place_its_headline_names():
+    text = "A tense night in Kisumu\n\nPolice shot dead two men on Monday, residents said."
+    main = _events(text)[0]
+    assert main.location.name == "Kisumu" and main.location.basis == "text", main.location
+    assert main.date.value == "2021-03-08"
+
+
+def test_a_lead_event_counts_the_dead_its_headline_reports():
+    text = ("Nine dead as bus plunges off mountain road\n\nA bus carrying pilgrims crashed into a "
+            "ravine near Shimla on Sunday morning, police said.")
+    main = _events(text)[0]
+    assert main.fatalities is not None and main.fatalities.min == 9, main
+
+
+def test_the_classifier_reads_the_headline_and_the_first_sentences_of_its_lead(nlp):
+    from newsevents.extract.events import _lead, headline_sentences, lead_sentence
+    from newsevents.nlp import make_doc, run_pipeline
+    from newsevents.schema import Article
+    text = ("Teachers strike over pay\n\nThousands of teachers walked out of schools in Lusaka on "
+            "Monday. They want higher salaries. The minister said talks would resume.")
+    doc = next(run_pipeline(nlp, [make_doc(nlp, Article(id="t", text=text))], batch_size=1))
+    assert headline_sentences(doc) == 1 and lead_sentence(doc).text.startswith("Thousands")
+    read = _lead(doc)
+    assert read.startswith("Teachers strike over pay") and "higher salaries" in read
+    assert "minister" not in read
+
+
+def test_a_subtitle_under_the_headline_is_not_the_lead(nlp):
+    from newsevents.extract.events import lead_sentence
+    from newsevents.nlp import make_doc, run_pipeline
+    from newsevents.schema import Article
+    text = ("Floods hit the coast\n\nResidents say the warnings came too late\n\nHeavy rain "
+            "flooded low-lying parts of Mombasa on Friday.")
+    doc = next(run_pipeline(nlp, [make_doc(nlp, Article(id="t", text=text))], batch_size=1))
+    assert lead_sentence(doc).text.startswith("Heavy rain")

@@ -357,3 +357,46 @@ def test_joined_name_wins_over_the_models_first_word(nlp, gazetteer) -> None:
     found = _places(nlp, gazetteer, "An explosion outside the consulate in the city of Mazar-i-Sharif "
                                     "in northern Afghanistan killed two people.")
     assert _at(found, "Mazar-i-Sharif").country_code == "AF"
+
+
+def test_close_spelling_of_a_persons_name_is_no_place(nlp, gazetteer) -> None:
+    """A misspelling-tolerant match is never a first or last name of a person named in full."""
+    found = _places(nlp, gazetteer, "Coach Dan Hartmann praised the team in Duluth. The wrestlers "
+                    "owe a lot to Hartmann, players said.")
+    assert [p.text for p in found] == ["Duluth"]
+
+
+def test_surname_of_a_person_is_no_place(nlp, gazetteer) -> None:
+    """A person's surname alone is the person, though the model tags it as a place."""
+    found = _places(nlp, gazetteer, "Coach Tom Ripley watched the match in Duluth. \"They fought "
+                    "hard,\" said coach Ripley.")
+    assert [p.text for p in found] == ["Duluth"]
+
+
+def test_surname_after_a_place_preposition_stays_a_place(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Ann Marshall grew up in Marshall, Minnesota, and now teaches in Duluth.")
+    assert _at(found, "Marshall").admin1 == "Minnesota"
+
+
+def test_subject_of_a_verb_of_speaking_is_no_small_town(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Residents of Duluth packed the hall. \"We need the bridge,\" "
+                    "Altom said after the meeting in Duluth.")
+    assert {p.text for p in found} == {"Duluth"}
+
+
+def test_large_city_may_speak(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "The mayor of Gainesville spoke in Ocala. Gainesville says no "
+                    "to the new tax.")
+    assert [p.text for p in found].count("Gainesville") == 2
+
+
+def test_province_in_a_brand_only_in_a_country_the_article_names(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Shoppers in Leeds and York queued for the new Tasmania Gold "
+                    "perfume on Friday.")
+    assert "Tasmania" not in [p.text for p in found]
+
+
+def test_first_name_alone_is_a_place_only_in_a_named_country(nlp, gazetteer) -> None:
+    found = _places(nlp, gazetteer, "Singer Victoria Bell performed in Leeds and York. Victoria "
+                    "thanked the crowd.")
+    assert [p.text for p in found] == ["Leeds", "York"]

@@ -22,6 +22,8 @@ import os
 import pickle
 import re
 import tempfile
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -223,6 +225,23 @@ def get_classifier() -> EventTypeClassifier:
     return model
 
 
+#: texts classified lately and what the classifier said: an article's lead is read by the type
+#: model and again when its events' confidence is set (``events.calibrate``)
+_RECENT: "OrderedDict[str, list[tuple[str, float]]]" = OrderedDict()
+RECENT_SIZE = 64
+_RECENT_LOCK = threading.Lock()
+
+
 def classify(texts: list[str]) -> list[list[tuple[str, float]]]:
     """Per text, every taxonomy type with its calibrated probability, most probable first."""
-    return get_classifier().rank(texts)
+    with _RECENT_LOCK:
+        known = {t: _RECENT[t] for t in texts if t in _RECENT}
+    todo = [t for t in dict.fromkeys(texts) if t not in known]
+    known.update(zip(todo, get_classifier().rank(todo) if todo else []))
+    with _RECENT_LOCK:
+        for text in dict.fromkeys(texts):
+            _RECENT[text] = known[text]
+            _RECENT.move_to_end(text)
+        while len(_RECENT) > RECENT_SIZE:
+            _RECENT.popitem(last=False)
+    return [known[t] for t in texts]

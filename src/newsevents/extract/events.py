@@ -19,6 +19,7 @@ Claims and background flags are added by stage 8 (``claims``), which also orders
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -165,7 +166,120 @@ def is_reportable(tok: Token, d: TriggerDef) -> bool:
     if d.pos == "VERB" and tok.dep_ in ("acl", "xcomp", "relcl") and tok.head.pos_ in ("NOUN", "ADJ") \
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return False  # "a right to protest", "time to disperse": not a report of an event
+    if figurative(tok, d):  # "a 50-year title drought", "the market crashed", "shot to fame"
+        return False
     return tok.ent_type_ not in ("ORG", "PERSON", "GPE", "DATE", "TIME")
+
+
+@dataclass(frozen=True)
+class FigurativeRule:
+    """One rule of ``data/figurative.toml``: where in a trigger's parse which words give it a
+    figurative sense (``relations``: place → lemmas), or a sport word in its sentence."""
+
+    triggers: frozenset[str]  # "phrase" or "phrase/POS"
+    relations: tuple[tuple[str, frozenset[str]], ...]
+    sentence: frozenset[str]  # nouns of which one in the sentence is enough
+    unless: frozenset[str]
+
+
+FIGURATIVE_PLACES = ("subject", "object", "object_modifier", "prep", "modifier", "head")
+
+
+@lru_cache(maxsize=1)
+def figurative_rules() -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[FigurativeRule, ...]]:
+    """(literal words, crowd nouns, sport nouns, rules) of ``data/figurative.toml``."""
+    import tomllib
+
+    from ..errors import DataFileError
+    from ..knowledge import data_lines
+
+    try:
+        data = tomllib.loads("\n".join(data_lines("figurative.toml")))
+        sport = frozenset(data["sport"]["words"])
+        rules = tuple(FigurativeRule(
+            triggers=frozenset(r["triggers"]),
+            relations=tuple((k, frozenset(r[k])) for k in FIGURATIVE_PLACES if k in r),
+            sentence=sport if r.get("sentence") is True else frozenset(r.get("sentence") or ()),
+            unless=frozenset(r.get("unless", ())))
+            for r in data["rule"])
+        return (frozenset(data["literal"]["words"]), frozenset(data["literal"]["crowds"]), sport, rules)
+    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise DataFileError("figurative.toml", reason=str(exc)) from exc
+
+
+def _lemmas(toks: Iterable[Token], *deps: str) -> set[str]:
+    """The lemmas of ``toks`` and, when ``deps`` are given, of their children with those relations."""
+    out = set()
+    for t in toks:
+        out.add(t.lemma_.lower())
+        out.update(c.lemma_.lower() for c in t.children if c.dep_ in deps)
+    return out
+
+
+def _of_phrase(tok: Token) -> list[Token]:
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+            for g in c.children if g.dep_ == "pobj"]
+
+
+def figurative_frame(tok: Token) -> dict[str, set[str]]:
+    """The words around trigger ``tok`` that the rules of ``figurative.toml`` look at, by place
+    (see the file's header): its subject, object, prepositional objects, modifiers and head."""
+    kids = list(tok.children)
+    subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
+    if not subj and tok.dep_ in ("conj", "xcomp") and tok.pos_ in ("VERB", "AUX"):
+        subj = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    obj = [c for c in kids if c.dep_ in ("dobj", "attr", "oprd", "dative")]
+    if tok.pos_ in ("NOUN", "PROPN"):
+        subj += [c for c in kids if c.dep_ == "poss"] + _of_phrase(tok)
+        if tok.dep_ in ("dobj", "attr", "oprd"):  # "prices staged a rally", "the tie was a massacre"
+            subj += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    subj += [g for s in subj for g in _of_phrase(s)]  # "a number of people", "shares of the firm"
+    obj += [g for o in obj for g in _of_phrase(o)]
+    holders = [tok, *obj, *(c for c in kids if c.dep_ == "prt")]
+    preps = [g for h in holders for c in h.children if c.dep_ in ("prep", "agent", "dative")
+             for g in c.children if g.dep_ == "pobj"]
+    head = [tok.head] if tok.head.i != tok.i else []
+    if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i:  # "won by a landslide"
+        head.append(tok.head.head)
+    mods = [c for c in kids if c.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod", "nummod")] \
+        if tok.pos_ in ("NOUN", "PROPN") else []
+    return {"subject": _lemmas(subj), "object": _lemmas(obj, "poss"),
+            "object_modifier": {m.lemma_.lower() for o in obj for m in o.children
+                                if m.dep_ in ("compound", "amod", "nmod")},
+            "prep": _lemmas(preps, "compound", "poss"), "modifier": _lemmas(mods),
+            "head": _lemmas(head)}
+
+
+def figurative(tok: Token, d: TriggerDef) -> bool:
+    """Trigger ``tok`` used in a figurative, sporting or business sense ("ended a 50-year title
+    drought", "stocks crashed", "captured the title", "won by a landslide"): a rule of
+    ``data/figurative.toml`` for the trigger matches its parse, or the sentence speaks of a game,
+    and nothing in the sentence tells of a real event (harm, weapons, armed forces, a crowd as
+    the trigger's subject, object or prepositional object, or anywhere when only the sentence's
+    sport words speak for the figurative sense, a rule's own ``unless`` words). News streams mix
+    sport and business with politics; an event word there is read in its literal sense only when
+    the text supports it."""
+    phrase = " ".join(d.words).replace(" - ", "-")
+    rules = [r for r in figurative_rules()[3] if phrase in r.triggers or f"{phrase}/{d.pos}" in r.triggers]
+    if not rules:
+        return False
+    literal, crowds, _, _ = figurative_rules()
+    sent = sent_of(tok)
+    own = set(d.words)  # the trigger's own words ("threw a bomb") are no sign of a real event
+    words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+    words -= own
+    frame = figurative_frame(tok)
+    if words & literal or (frame["subject"] | frame["object"] | frame["prep"]) & crowds:
+        return False
+    nouns = {t.lemma_.lower() for t in sent if t.pos_ in ("NOUN", "PROPN") and t.i != tok.i}
+    for r in rules:
+        if words & r.unless:
+            continue
+        if any(frame[place] & lemmas for place, lemmas in r.relations):
+            return True
+        if nouns & r.sentence and not words & crowds:  # "rival supporters clashed after the match"
+            return True
+    return False
 
 
 DEMAND_VERBS = {"demand", "seek", "urge", "want", "request", "press"}
@@ -400,6 +514,7 @@ def find_event_candidates(doc: Doc) -> list[EventCandidate]:
     cands += protesters_acting(doc, idx, cands)
     cands.sort(key=lambda c: c.head)
     cands = merge_in_sentences(doc, cands)
+    cands = merge_headline(doc, cands)
     cands = merge_across_sentences(doc, cands)
     return [c for c in cands if c.weight >= 0.4]
 
@@ -528,6 +643,36 @@ def merge_in_sentences(doc: Doc, cands: list[EventCandidate]) -> list[EventCandi
                   and _joinable(p.type, c.type)
                   and not (_named(p) and _named(c) and not _named(p) & _named(c))
                   and _linked(doc, p, c))
+
+
+def _of_a_kind(a: EventCandidate, b: EventCandidate) -> bool:
+    """Whether two mentions can tell one event: joinable families (``_joinable``), or one only
+    telling harm ("seven killed") that the other, a harmful event, may have done."""
+    return _joinable(a.type, b.type) or any(x.rule in HARM_RULES and y.type in HARMFUL
+                                            for x, y in ((a, b), (b, a)))
+
+
+def merge_headline(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
+    """A headline announces the event its lead tells: an event told only in the headline is one
+    with the first event of the lead's first sentence (``lead_sentence``) of a joinable family,
+    or whose harm it tells ("Seven killed in tram crash" / "... a tram derailed ..."), unless
+    the two name different people or the lead's is told as earlier ("had ..."). The record keeps
+    both mentions, so it has the lead's date, place and people, and still ranks as told in the
+    headline (``salience``)."""
+    end = headline_end(doc)
+    lead = lead_sentence(doc) if end else None
+    if lead is None:
+        return cands
+    out = list(cands)
+    for h in [c for c in cands if all(doc[i].idx < end for i in c.mentions)]:
+        told = next((c for c in out if lead.start <= c.head < lead.end
+                     and _of_a_kind(h, c)
+                     and not (_named(h) and _named(c) and not _named(h) & _named(c))
+                     and not _pluperfect(doc[c.head])), None)
+        if told is not None:
+            merged = _absorb(h, told)
+            out = sorted([c for c in out if c is not h and c is not told] + [merged], key=lambda c: c.head)
+    return out
 
 
 def _same_referent(a: ActorMention, b: ActorMention) -> bool:
@@ -1091,7 +1236,8 @@ def _harm_window(doc: Doc, c: EventCandidate, busy: set[int]) -> list[Span]:
     sent = sent_of(doc[c.head])
     while sent.end < len(doc):
         nxt = sent_of(doc[sent.end])
-        if nxt.start in busy and nxt.start not in own or "\n\n" in doc[sent.end - 1:nxt.start + 1].text_with_ws:
+        if nxt.start in busy and nxt.start not in own or "\n\n" in doc[sent.end - 1:nxt.start + 1].text_with_ws \
+                and sent.start_char >= headline_end(doc):  # a headline goes on in its lead
             break
         sents[nxt.start] = sent = nxt
     return [sents[k] for k in sorted(sents)]
@@ -1219,7 +1365,8 @@ def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset(),
         date=date, location=event_location(doc, c),
         agents=[m.to_actor() for m in c.agents], targets=[m.to_actor() for m in c.targets],
         count=event_count(doc, c), fatalities=fatalities, injuries=injuries,
-        claim=c.claim, background=c.background, confidence=confidence(c),
+        claim=c.claim, background=c.background,
+        confidence=confidence("trigger_alone", trigger_features(c)),
         rule=c.rule, mentions=others,
     )
 
@@ -1229,10 +1376,121 @@ def type_names(code: str) -> TypeNames:
     return TypeNames(**{k: row.get(k) or None for k in TypeNames.model_fields})
 
 
-def confidence(c: EventCandidate) -> float:
-    """Rule confidence: trigger reliability, raised by filled roles (not yet calibrated)."""
-    score = c.weight * (0.6 + 0.15 * bool(c.targets) + 0.1 * bool(c.agents) + 0.05 * (len(c.mentions) > 1))
-    return round(min(0.99, score + 0.1), 2)
+# -- Confidence: the probability that an event's type is right ----------------------------------
+# ``Event.confidence`` is calibrated: of events given 0.8, about eight in ten have the right
+# type. It is set once the type is final (``calibrate``, after the classifier and ACLED's coding
+# rules), from how the event was typed (its "route"):
+# - ``trigger``: typed by a trigger: a logistic model of the trigger's weight, whether targets
+#   and agents were found, whether mentions were merged, and the classifier's word on the
+#   trigger's type (its probability, as log-odds, and whether it is the classifier's first
+#   choice) for the text it reads for that event (``_model_text``); a weight that would lower
+#   confidence is left out of the fit (with the classifier's word it adds nothing on the examples);
+# - ``trigger_alone``: the same without the classifier (``use_model=False``; an event whose text
+#   the classifier read for a more salient event; and the value an event has until then);
+# - ``model``: typed by the classifier: its temperature-calibrated probability of the type it
+#   gave, as log-odds, recalibrated on the main events the pipeline finds in the examples;
+# - ``tag``: typed by a report's own category tag (``coding.code_by_tag``): a fixed value.
+# An event whose type a rule changed after the trigger or the classifier gave it (ACLED's
+# coding rules, a violent protest) keeps the confidence of what typed it: the rules that read
+# the whole report choose among neighbouring types from context the training sentences were
+# not written to test, so they are taken to be as right as the evidence they start from.
+# The coefficients are in data/confidence.toml, fitted by ``benchmarks/calibrate_confidence.py
+# --write`` on the team-written examples of data/training/event_types.jsonl (where the
+# classifier's probabilities come from models trained without the example); nothing is fitted
+# at run time.
+CONFIDENCE_FILE = "confidence.toml"
+CONFIDENCE_ROUTES = ("trigger", "trigger_alone", "model")
+
+
+@lru_cache(maxsize=1)
+def confidence_model() -> dict:
+    """The calibration of data/confidence.toml: per route, an intercept and a coefficient per
+    feature (``tag``: a fixed ``confidence``), checked on first use."""
+    import tomllib
+    from importlib import resources
+    from ..errors import DataFileError
+
+    try:
+        table = tomllib.loads(resources.files("newsevents").joinpath(f"data/{CONFIDENCE_FILE}")
+                              .read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(CONFIDENCE_FILE, reason=str(exc)) from exc
+    for route in CONFIDENCE_ROUTES:
+        coef = table.get(route)
+        if not isinstance(coef, dict) or not all(isinstance(v, (int, float)) for v in coef.values()) \
+                or "intercept" not in coef:
+            raise DataFileError(CONFIDENCE_FILE, reason=f"[{route}] needs an intercept and numeric coefficients")
+    if not isinstance(table.get("tag", {}).get("confidence"), (int, float)):
+        raise DataFileError(CONFIDENCE_FILE, reason="[tag] needs a confidence")
+    return table
+
+
+def _log_odds(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def trigger_features(c: EventCandidate) -> dict[str, float]:
+    """What the rules know of how reliably they typed candidate ``c``."""
+    return {"weight": c.weight, "targets": float(bool(c.targets)), "agents": float(bool(c.agents)),
+            "merged": float(len(c.mentions) > 1)}
+
+
+def confidence(route: str, features: dict[str, float]) -> float:
+    """The calibrated probability that the type is right, for an event typed by ``route``
+    (see above) with these features."""
+    model = confidence_model()
+    if route == "tag":
+        return float(model["tag"]["confidence"])
+    coef = model[route]
+    z = coef["intercept"] + sum(v * features[k] for k, v in coef.items() if k != "intercept")
+    return round(1 / (1 + math.exp(-z)), 2)
+
+
+def confidence_inputs(doc: Doc, events: list[Event], cands: dict[str, EventCandidate],
+                      use_model: bool = True) -> list[tuple[str, dict[str, float]]]:
+    """Each event's route and features (see above; ``retyped``: a later rule changed the type,
+    which the calibration leaves out of its fit). The classifier reads each distinct text once:
+    a triggered event's ``_model_text``, the lead for an event it typed without a trigger. What
+    it says of a text is about the text's main happening, so only the most salient trigger-typed
+    event reading a text takes its word; the others there are weighed as by the rules alone."""
+    routes, read = [], {}
+    for e in events:  # most salient first
+        c = cands.get(e.id)
+        text = _model_text(doc, c.head) if c is not None else _lead(doc)
+        if "acled:note_tag" in e.rule:
+            routes.append("tag")
+        elif e.rule.startswith(MODEL_RULE):
+            routes.append("model")
+            read[e.id] = text
+        elif use_model and c is not None and text not in read.values():
+            routes.append("trigger")  # the classifier's word on a text is about its main event
+            read[e.id] = text
+        else:
+            routes.append("trigger_alone")
+    texts = sorted(set(read.values()))
+    ranked = dict(zip(texts, classify(texts))) if texts else {}
+    out = []
+    for e, route in zip(events, routes):
+        c, probs = cands.get(e.id), ranked.get(read.get(e.id, ""))
+        if route == "tag" or c is None and route != "model":  # no trigger or model: as it is
+            out.append(("tag" if route == "tag" else "kept", {}))
+            continue
+        typed = c.type if c is not None else probs[0][0]  # what the trigger or the model gave
+        features = {} if route == "model" else trigger_features(c)
+        features["retyped"] = float(e.type != typed)
+        if probs is not None:
+            features["model_log_odds"] = _log_odds(dict(probs).get(typed, 0.0))
+            features["model_first"] = float(probs[0][0] == typed)
+        out.append((route, features))
+    return out
+
+
+def calibrate(doc: Doc, events: list[Event], cands: dict[str, EventCandidate], use_model: bool = True) -> None:
+    """Set each event's confidence once its type is final (after the classifier and the coding rules)."""
+    for e, (route, features) in zip(events, confidence_inputs(doc, events, cands, use_model)):
+        if route != "kept":
+            e.confidence = confidence(route, features)
 
 
 def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
@@ -1246,6 +1504,7 @@ def salience(doc: Doc, e: Event, c: EventCandidate) -> float:
     score -= 0.3 * (e.claim.status not in ("asserted", "claimed"))
     score -= 0.5 * (e.type == "ATTRIB")
     position = [s.start for s in sentences(doc)].index(sent_of(doc[c.head]).start)
+    position = max(0, position - headline_sentences(doc))  # counted in the lead, under the headline
     score += 0.4 if position < 2 else -0.02 * position  # news puts the main event in its lead
     end = headline_end(doc)
     score += HEADLINE_BONUS * any(doc[i].idx < end for i in c.mentions)  # and names it in the headline
@@ -1258,16 +1517,49 @@ HEADLINE_MAX_WORDS = 25
 
 def headline_end(doc: Doc) -> int:
     """Where the headline that opens the text ends (a character offset), 0 when there is none: a
-    first line of at most HEADLINE_MAX_WORDS words, not closed by a full stop, with more text after."""
+    first line that reads as a heading (``_heading``), with more text after that does not go on
+    in lower case (a sentence broken across lines)."""
     def compute() -> int:
         text = doc_text(doc)
         line, sep, rest = text.partition("\n")
-        line = line.rstrip()
-        if not sep or not rest.strip() or not line or len(line.split()) > HEADLINE_MAX_WORDS:
-            return 0
-        closed = line.rstrip("\"'”’)")
-        return 0 if closed.endswith(".") and not closed.endswith("...") else len(line)
+        line, rest = line.rstrip(), rest.lstrip()
+        return len(line) if sep and rest and not rest[0].islower() and _heading(line) else 0
     return per_doc(doc, "newsevents_headline", len(doc), compute)
+
+
+def _heading(line: str) -> bool:
+    """Whether a line reads as a heading: at most HEADLINE_MAX_WORDS words, not closed by a full
+    stop."""
+    closed = line.rstrip().rstrip("\"'”’)")
+    return 0 < len(line.split()) <= HEADLINE_MAX_WORDS and not (closed.endswith(".") and not closed.endswith("..."))
+
+
+def headline_sentences(doc: Doc) -> int:
+    """How many of the doc's first sentences make up its headline (0 when it has none; one when
+    the doc was made by ``nlp.make_doc``, which starts a sentence after the headline)."""
+    end = headline_end(doc)
+    n = 0
+    for s in sentences(doc) if end else ():
+        if s.start_char >= end:
+            break
+        n += 1
+    return n
+
+
+def lead_sentence(doc: Doc) -> Optional[Span]:
+    """The first sentence of the lead under a headline (None when there is no headline): the
+    first sentence after it, past further heading lines (a subtitle or standfirst)."""
+    sents = sentences(doc)
+    i = headline_sentences(doc)
+    while 0 < i < len(sents) - 1 and _heading(sents[i].text) and _ends_line(doc, sents[i]):
+        i += 1
+    return sents[i] if 0 < i < len(sents) else None
+
+
+def _ends_line(doc: Doc, sent: Span) -> bool:
+    """Whether a line break follows the sentence."""
+    after = doc[sent.end].text_with_ws if sent.end < len(doc) else ""
+    return "\n" in sent[-1].text_with_ws + after
 
 
 # Combining the rules with the learned classifier (measured in docs/benchmarks.md). The main
@@ -1282,18 +1574,22 @@ MODEL_KEEPS = 0.9  # a trigger this reliable keeps its type when it names the pe
 
 
 def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:
+    """``n`` sentences from the one starting at token ``start_sent``; from the start, the
+    headline and then ``n`` sentences of its lead."""
     sents = sentences(doc)
     i = [s.start for s in sents].index(start_sent) if start_sent in {s.start for s in sents} else 0
+    if i == 0:
+        n += headline_sentences(doc)
     return " ".join(s.text for s in sents[i:i + n])
 
 
 def _model_text(doc: Doc, head: int) -> str:
-    """What the classifier reads for the event at token ``head``: the article's lead when the
-    event is told there (news gives the main event's type in its first sentences), else the
-    event's own sentence and the next."""
+    """What the classifier reads for the event at token ``head``: the article's lead (with its
+    headline) when the event is told there (news gives the main event's type in its first
+    sentences), else the event's own sentence and the next."""
     sents = sentences(doc)
     start = sent_of(doc[head]).start
-    lead = [s.start for s in sents[:2]]
+    lead = [s.start for s in sents[:2 + headline_sentences(doc)]]
     return _lead(doc) if start in lead else _lead(doc, start)
 
 
@@ -1356,11 +1652,60 @@ def model_event(doc: Doc, type_: str, p: float) -> Event:
     art = doc._.article
     key = f"{art.id if art else ''}:model:{type_}"
     fatalities, injuries = harm_counts(doc, c, set()) if type_ in HARMFUL else (None, None)
-    return Event(id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], type=type_,
-                 type_names=type_names(type_), trigger=TextSpan(),
-                 sentence=TextSpan(start=first.start_char, end=first.end_char),
-                 date=event_date(doc, c) or article_month(doc), location=dateline_location(doc),
-                 fatalities=fatalities, injuries=injuries, confidence=round(p, 2), rule=MODEL_RULE)
+    e = Event(id=hashlib.sha1(key.encode("utf-8")).hexdigest()[:16], type=type_,
+              type_names=type_names(type_), trigger=TextSpan(),
+              sentence=TextSpan(start=first.start_char, end=first.end_char),
+              date=event_date(doc, c) or article_month(doc), location=dateline_location(doc),
+              fatalities=fatalities, injuries=injuries, confidence=round(p, 2), rule=MODEL_RULE)
+    # with no trigger, nothing says which of the lead's times is the event's: only its place
+    borrow_from_partner(doc, e, headline_partner(doc, c, [c]), dated=False)
+    return e
+
+
+def headline_partner(doc: Doc, c: EventCandidate, cands: list[EventCandidate]) -> Optional[EventCandidate]:
+    """A headline and the first sentence of its lead tell one story: for an event told only in
+    the headline, a stand-in at the root of the lead's first sentence (unless that sentence tells
+    another event of its kind); for one told only there under a headline that tells no event, a
+    stand-in at the headline's root (None otherwise)."""
+    end = headline_end(doc)
+    lead = lead_sentence(doc) if end else None
+    if lead is None:
+        return None
+    if all(doc[i].idx < end for i in c.mentions):
+        if any(lead.start <= x.head < lead.end and _of_a_kind(c, x) for x in cands if x is not c):
+            return None  # the lead tells another event of its kind (``merge_headline`` kept them apart)
+        sent = lead
+    elif all(lead.start <= i < lead.end for i in c.mentions) \
+            and not any(doc[i].idx < end for x in cands for i in x.mentions):
+        sent = sentences(doc)[0]
+    else:
+        return None
+    root = sent.root
+    # what a reporting sentence reports ("Soldiers fought ... on Saturday, the army said")
+    root = next((t for t in root.children if t.dep_ == "ccomp" and t.pos_ in ("VERB", "AUX")), root)
+    return EventCandidate(type=c.type, weight=c.weight, rule=c.rule, trigger=(root.i, root.i + 1),
+                          head=root.i, mentions=[root.i])
+
+
+def borrow_from_partner(doc: Doc, e: Event, partner: Optional[EventCandidate],
+                        taken: frozenset[int] = frozenset(), busy: set[int] = frozenset(),
+                        dated: bool = True) -> None:
+    """An event with no date or place of its own takes those its partner sentence gives
+    (``headline_partner``): the date as the sentence's, the place as told in the text; an event
+    of the lead with no harm counted takes the headline's ("Nine dead as bus plunges ...")."""
+    if partner is None:
+        return
+    if e.type in HARMFUL and e.fatalities is None and e.injuries is None \
+            and doc[partner.head].idx < headline_end(doc):
+        e.fatalities, e.injuries = harm_counts(doc, partner, busy)
+    if dated and e.date is not None and e.date.basis == "article_date":
+        date = event_date(doc, partner, taken)
+        if date is not None and date.basis in ("text", "sentence"):
+            e.date = date.model_copy(update={"basis": "sentence"})
+    if e.location is None or e.location.basis in ("dateline", "article"):
+        place = event_location(doc, partner)
+        if place is not None and place.basis == "text":
+            e.location = place
 
 
 def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) -> list[Event]:
@@ -1371,6 +1716,7 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
     for c in cands:
         taken = frozenset(t.start for h, t in owned.items() if t is not None and h != c.head)
         e = build_event(doc, c, busy, taken)
+        borrow_from_partner(doc, e, headline_partner(doc, c, cands), taken, busy)
         e.salience = salience(doc, e, c)
         built.append(e)
     violent_protests(built)
@@ -1381,6 +1727,7 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
     if use_model:
         events = apply_type_model(doc, events, by_id)
     apply_coding_rules(doc, events, by_id)
+    calibrate(doc, events, by_id, use_model)
     return events
 
 

@@ -12,8 +12,11 @@ a noun for its people ("a Tulsa man", "Salem police"); a legislator's home town 
 2010 CANTON --"); a bare county name where the text says it is a place ("D-Monongalia"); other
 proper names the gazetteer knows well (a smaller town of the article's country when the name
 is part of a longer name). A name that is the surname of a person named in the article ("Clark
-said") is that person. Nothing inside the name of an organisation of the lexicon
-("MQM-London") is a place.
+said"), whatever the model's label, is that person unless the words around it say it is a place
+("in Clark"); so is the small town a close spelling of a person's name or the subject of a verb
+of speaking would be ("Altom said"), and a person's first name alone, or a province inside a
+longer name, is a place only of a country the article otherwise names. Nothing inside the
+name of an organisation of the lexicon ("MQM-London") is a place.
 Demonyms ("Pakistani", "American" of "(the) American Electric Power", "Ohioans") are reported
 apart, with kind "demonym", resolved to their country (or province); the dateline with kind
 "dateline".
@@ -93,6 +96,10 @@ class _Mention:
     # place of the article's country is enough
     resident: bool = False  # followed by a noun for its people ("a Rockford man", "Salem police")
     fuzzy: bool = False  # the candidates are close spellings, none is spelled as written
+    #: the words around the name say it is a place, whatever the model's label: a place
+    #: preposition before it, a place noun or list after it, a region or designator with it
+    cued: bool = False
+    part: bool = False  # a strict part of a longer entity ("Byesville" of "Byesville Fire Company")
     best: Optional[Candidate] = None
     score: float = 0.0
     shares: list[tuple[Candidate, float]] = field(default_factory=list)  # softmax share of each
@@ -499,7 +506,8 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     ents = tuple(doc.ents)  # (doc.ents walks every token each time)
     blocked = _blocked(doc, ents, dateline)
     relaxed: set = set()
-    spans = _pattern_spans(doc, blocked) + _joined_spans(doc, blocked, gazetteer) \
+    patterns = _pattern_spans(doc, blocked)
+    spans = patterns + _joined_spans(doc, blocked, gazetteer) \
         + _compound_spans(doc, ents, gazetteer, relaxed) \
         + _institution_spans(doc, ents, gazetteer, relaxed) + _entity_spans(doc, ents, blocked, relaxed)
     # "American" of "(the) American Electric Power", "Brazilian" of "the Brazilian Grand Prix":
@@ -512,7 +520,11 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     taken = blocked | {i for e in ents for i in range(e.start, e.end)}
     listed = _list_spans(doc)
     spans += [(span, True, False) for span, _ in listed.values()]
-    spans += _noun_spans(doc, blocked)
+    nouns = _noun_spans(doc, blocked)
+    spans += nouns
+    prepositions = place_words().get("preposition", set())
+    cued = {(s.start, s.end) for s, _, _ in [*patterns, *nouns]} \
+        | {(s.start, s.end) for s, _ in listed.values()}
     spans += _propn_spans(doc, taken, gazetteer, relaxed)
     spans += _resident_spans(doc, taken, relaxed)
     residents = place_words().get("resident", set())
@@ -538,6 +550,10 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
         mention = _Mention(span.start_char, span.end_char, span.text, key, strong,
                            fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key),
                            relaxed=(span.start, span.end) in relaxed,
+                           cued=(span.start, span.end) in cued
+                           or span.start > 0 and doc[span.start - 1].lower_ in prepositions,
+                           part=any(e.start <= span.start and span.end <= e.end and len(e) > len(span)
+                                    for e in ents),
                            resident=span.end < len(doc) and doc[span.end].lower_ in residents)
         if _listed(gazetteer, mention, listed.get(span.start)) or _lookup(gazetteer, mention, country_code) \
                 or (strong and _lookup_core(gazetteer, span, mention)):
@@ -707,7 +723,7 @@ def _apply_designators(text: str, mentions: list[_Mention]) -> None:
         same = [cm for cm in mention.candidates if cm[0].kind in kinds]
         if same:
             mention.candidates = same
-            mention.strong = True
+            mention.strong = mention.cued = True
 
 
 def _same_level(chain: list[_Mention]) -> None:
@@ -749,7 +765,7 @@ def _apply_hierarchy(text: str, mentions: list[_Mention]) -> None:
                        and any(_inside(b, c) for b in before)]
             if inside or holding:
                 mention.candidates = inside + [cm for cm in holding if cm not in inside]
-                mention.strong = True
+                mention.strong = mention.cued = True
             elif after and (bracketed or _region_only(original, i)):
                 mention.candidates = []  # a place of that name in that region is unknown
 
@@ -765,6 +781,9 @@ class _Context:
     demonym_countries: set = field(default_factory=set)
     votes: dict = field(default_factory=dict)  # mention key → Counter of countries and regions
     points: dict = field(default_factory=dict)  # mention key → [(point, confidence)] of towns
+    #: keys of the names reported on their own evidence, not only as part of a longer name or a
+    #: name the model took for a person's or an organisation's, and spelled as written
+    firm: set = field(default_factory=set)
     #: (country, province, district) of the towns each mention key may name
     districts: dict = field(default_factory=dict)
 
@@ -906,12 +925,19 @@ def _votes(mentions: list[_Mention]) -> dict:
 def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
     """Whether a mention is reported: always for place-like text; for a bare proper name only
     when it matched exactly and is a country or province, a town of 10,000+ in the article's
-    main country, or a large city elsewhere."""
+    main country, or a large city elsewhere. A relaxed name (part of a longer name, or a name
+    the model took for a person's or an organisation's) that is the leading part of a longer
+    name is a province only of a country the article otherwise names, when it names places in
+    other countries (``_named_elsewhere``): "Manchester" of "Manchester City" is no parish of
+    Jamaica in a story whose other places are all in England. (A whole name the model took for
+    an organisation's is often a province: "Kirkuk" in a terse report.)"""
     if mention.strong or mention.key in strong_keys:
         return True
     best = mention.best
     if best is None or mention.candidates[0][1] < 1.0:
         return False
+    if best.kind == "admin1" and mention.relaxed and mention.part:
+        return _named_elsewhere(best.place.country_code, mention.key, ctx)
     if best.kind in ("country", "admin1"):
         return True
     if mention.relaxed and (mention.key.isupper() and len(mention.key) <= 4
@@ -927,6 +953,18 @@ def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
     if best.place.country_code == home:
         return best.prior >= (RELAXED_MIN_PRIOR if mention.relaxed else WEAK_MIN_PRIOR_HOME)
     return best.prior >= WEAK_MIN_PRIOR
+
+
+def _named_elsewhere(country: Optional[str], key: str, ctx: _Context) -> bool:
+    """Whether the article places itself in ``country`` by more than the name ``key`` (the
+    dateline, a demonym, or another name reported on its own evidence that lies there at least
+    as likely as not), or places itself nowhere else (then nothing speaks against it: a
+    demonym names who acts, not where, so it speaks only for its country)."""
+    others = [counter for k, counter in ctx.votes.items() if k != key and k in ctx.firm and counter]
+    if not (ctx.country or others):
+        return True
+    return country is not None and (country == ctx.country or country in ctx.demonym_countries or any(
+        counter.get(country, 0.0) >= 0.5 for counter in others))
 
 
 def _top_country(ctx: _Context) -> Optional[str]:
@@ -977,6 +1015,60 @@ def _common_word(mention: _Mention) -> bool:
     return key in words.get("qualifier", set()) or key in words.get("generic", set())
 
 
+#: verbs of speaking whose subject is a person (or a body), not a town ("Hughes said")
+SPEECH_VERBS = frozenset({"say", "tell", "add", "explain", "recall", "comment", "ask", "write"})
+#: kinds of place that stand for their government or people as the subject of a verb
+#: ("Tbilisi says", "Russia said"): a name of these kinds is no person's
+_SPEAKING_KINDS = ("country", "admin1", "capital", "continent", "region")
+#: ... and so does a city of about 100,000 people or more (prior: log10 population + 1 for its
+#: own name): "Springfield says no to the plan"
+SPEAKING_MIN_PRIOR = 6.0
+
+
+def full_names(doc: Doc) -> tuple[frozenset[str], frozenset[str]]:
+    """(first words, last words) of the people's full names in the article ("Maria", "Lopez" of
+    "Maria Lopez"): the model's persons of two or three capitalised words, none of them a
+    place word ("Village Mirpur" and "Apalache Lake" are places the model took for people)."""
+    def names() -> tuple[frozenset[str], frozenset[str]]:
+        people = [e for e in doc.ents if e.label_ == "PERSON" and 2 <= len(e) <= 3
+                  and all(t.text[:1].isupper() and t.lower_ not in _generic_words() for t in e)]
+        return frozenset(e[0].lower_ for e in people), frozenset(e[-1].lower_ for e in people)
+    return per_doc(doc, "newsevents_full_names", len(doc), names)
+
+
+def _person_name(doc: Doc, mention: _Mention, cued_keys: set[str], ctx: _Context) -> bool:
+    """Whether a name found as a place is, by the rest of the article, a person's: a close
+    spelling of a first or last name of a person the article names in full ("Hartmann" is no
+    Hartman), or, unless the words around it say it is a place here or elsewhere in the article
+    (``cued_keys``: "in Ripley"), the surname of such a person ("Ripley" after "coach Tom
+    Ripley", which the model may tag as a place) or the subject of a verb of speaking ("Altom
+    said"). Many surnames are towns too, and a small town rarely speaks; a country, province,
+    capital or large city often does, for its government. The first name of such a person
+    alone ("Victoria" after "Victoria Bell") is a place only in a country the article otherwise
+    names (``_named_elsewhere``), whatever its kind."""
+    if mention.best is None:
+        return False
+    key = mention.key.lower()
+    firsts, lasts = full_names(doc)
+    if key in firsts and not mention.cued and mention.key not in cued_keys \
+            and not _named_elsewhere(mention.best.place.country_code, mention.key, ctx):
+        return True
+    if mention.best.kind in _SPEAKING_KINDS:
+        return False
+    if mention.fuzzy and (key in lasts or key in firsts):
+        return True
+    if mention.cued or mention.resident or mention.key in cued_keys:
+        return False
+    if key in lasts:
+        return True
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    return root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS \
+        and mention.best.prior < SPEAKING_MIN_PRIOR
+
+
 def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list[PlaceMention]:
     """The places ``doc`` names, resolved, sorted by start: the dateline (kind "dateline"),
     toponyms (kind "place") and demonyms (kind "demonym", resolved to their country)."""
@@ -996,15 +1088,20 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
             if c.kind in ("city", "capital") and c.place.admin2)
     ctx.demonym_countries = {d.country_code for d in demonyms}
     strong_keys = {m.key for m in mentions if m.strong}
+    cued_keys = {m.key for m in mentions if m.cued}
     for _ in range(2):  # once on its own, once knowing where the article's other places are
         memo: dict = {}
         for mention in mentions:
             _resolve(mention, ctx, memo)
         # bare proper names that will not be reported as places do not say where the article is
         kept = [m for m in mentions if m.best is not None
-                and (m.relaxed or _accept(m, ctx, strong_keys))]
+                and (m.relaxed or _accept(m, ctx, strong_keys))
+                and not _person_name(doc, m, cued_keys, ctx)]
         ctx.votes, ctx.points = _votes(kept), _points(kept)
-    kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)]
+        ctx.firm = {m.key for m in kept if (m.strong or m.key in strong_keys or not m.relaxed)
+                    and not (m.fuzzy or _common_word(m))}
+    kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)
+            and not _person_name(doc, m, cued_keys, ctx)]
     # a misspelling is read as a place of a country the article is about, never as a small
     # place abroad ("his Ferrari" is not Féres, Greece; "Liaquatabd" in a Karachi story is)
     # and a bare direction or common word ("East", "Northern", "Capital"), which names a region

@@ -75,13 +75,31 @@ def pseudonym(key: str) -> str:
     return "Person-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
 
 
+def _name_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "-_"
+
+
 def _redact_text(text: Optional[str], offset: int, spans: list[tuple[int, int, str]]) -> Optional[str]:
-    """``text`` (starting at article offset ``offset``) with person spans replaced."""
+    """``text`` (starting at article offset ``offset``) with person spans replaced. Each span is
+    widened to the whole written word it cuts into: the model often tags part of a hyphenated
+    name ("Hassan" of "Hameed-ul-Hassan"), and the rest would still name the person."""
     if not text:
         return text
-    for start, end, label in sorted(spans, reverse=True):
-        if start >= offset and end <= offset + len(text):
-            text = text[:start - offset] + label + text[end - offset:]
+    cuts: list[tuple[int, int, str]] = []
+    for start, end, label in sorted(spans):
+        if start < offset or end > offset + len(text):
+            continue
+        a, b = start - offset, end - offset
+        while a > 0 and _name_word(text[a - 1]) and (a == len(text) or _name_word(text[a])):
+            a -= 1
+        while b < len(text) and _name_word(text[b]) and _name_word(text[b - 1]):
+            b += 1
+        if cuts and a < cuts[-1][1]:  # two names that now overlap are one
+            cuts[-1] = (cuts[-1][0], max(b, cuts[-1][1]), cuts[-1][2])
+        else:
+            cuts.append((a, b, label))
+    for a, b, label in reversed(cuts):
+        text = text[:a] + label + text[b:]
     return text
 
 

@@ -1385,8 +1385,8 @@ def type_names(code: str) -> TypeNames:
 #   trigger's type (its probability, as log-odds, and whether it is the classifier's first
 #   choice) for the text it reads for that event (``_model_text``); a weight that would lower
 #   confidence is left out of the fit (with the classifier's word it adds nothing on the examples);
-# - ``trigger_alone``: the same without the classifier (``use_model=False``; an event whose text
-#   the classifier read for a more salient event; and the value an event has until then);
+# - ``trigger_alone``: the same without the classifier (``use_model=False``; every event but the
+#   main one; and the value an event has until then);
 # - ``model``: typed by the classifier: its temperature-calibrated probability of the type it
 #   gave, as log-odds, recalibrated on the main events the pipeline finds in the examples;
 # - ``tag``: typed by a report's own category tag (``coding.code_by_tag``): a fixed value.
@@ -1450,10 +1450,13 @@ def confidence(route: str, features: dict[str, float]) -> float:
 def confidence_inputs(doc: Doc, events: list[Event], cands: dict[str, EventCandidate],
                       use_model: bool = True) -> list[tuple[str, dict[str, float]]]:
     """Each event's route and features (see above; ``retyped``: a later rule changed the type,
-    which the calibration leaves out of its fit). The classifier reads each distinct text once:
-    a triggered event's ``_model_text``, the lead for an event it typed without a trigger. What
-    it says of a text is about the text's main happening, so only the most salient trigger-typed
-    event reading a text takes its word; the others there are weighed as by the rules alone."""
+    which the calibration leaves out of its fit). The classifier's word is taken for the main
+    event only (the most salient, first): the text it reads for it, ``_model_text``, or the lead
+    for an event it typed without a trigger, is the one it has read already to type the main
+    event (``apply_type_model``), so it costs nothing more; what it says of a text is about the
+    text's main happening, and the calibration is fitted on main events. The other events are
+    weighed as by the rules alone: reading each one's sentences again would cost about a
+    twentieth of the extraction time."""
     routes, read = [], {}
     for e in events:  # most salient first
         c = cands.get(e.id)
@@ -1463,7 +1466,7 @@ def confidence_inputs(doc: Doc, events: list[Event], cands: dict[str, EventCandi
         elif e.rule.startswith(MODEL_RULE):
             routes.append("model")
             read[e.id] = text
-        elif use_model and c is not None and text not in read.values():
+        elif use_model and c is not None and not read:
             routes.append("trigger")  # the classifier's word on a text is about its main event
             read[e.id] = text
         else:

@@ -529,6 +529,7 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     spans += _resident_spans(doc, taken, relaxed)
     residents = place_words().get("resident", set())
     peoples = {(e.start, e.end) for e in ents if e.label_ == "NORP"}
+    ent_at = {i: e for e in ents for i in range(e.start, e.end)}  # (the model's entities never overlap)
     mentions: list[_Mention] = []
     demonyms: list[PlaceMention] = []
     used: set[int] = set()
@@ -552,8 +553,8 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
                            relaxed=(span.start, span.end) in relaxed,
                            cued=(span.start, span.end) in cued
                            or span.start > 0 and doc[span.start - 1].lower_ in prepositions,
-                           part=any(e.start <= span.start and span.end <= e.end and len(e) > len(span)
-                                    for e in ents),
+                           part=(owner := ent_at.get(span.start)) is not None
+                           and span.end <= owner.end and len(owner) > len(span),
                            resident=span.end < len(doc) and doc[span.end].lower_ in residents)
         if _listed(gazetteer, mention, listed.get(span.start)) or _lookup(gazetteer, mention, country_code) \
                 or (strong and _lookup_core(gazetteer, span, mention)):

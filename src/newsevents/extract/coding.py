@@ -24,7 +24,8 @@ from ..knowledge import taxonomy
 from ..schema import Event
 from .classify import MODEL_RULE
 from .events import (ARMED_KINDS, KILL, PERSON_KINDS, EventCandidate, _agent_phrase, _children,
-                     _subject, match_trigger, model_event, refine_type, type_names)
+                     _subject, match_trigger, model_event, model_sentences, refine_type,
+                     type_names)
 from .events import VIOLENT as VIOLENT_TYPES
 
 
@@ -638,14 +639,6 @@ TAKE_VERBS = frozenset(_words("take_verbs"))
 PLACES_TAKEN = frozenset(_words("places_taken"))
 
 
-def _model_read(doc: Doc, head: int) -> list[Span]:
-    """The sentences the classifier read for the event at ``head`` (the lead when the event is
-    told there, else its sentence and the next)."""
-    sents = sentences(doc)
-    i = [s.start for s in sents].index(sent_of(doc[head]).start)
-    return sents[:2] if i < 2 else sents[i:i + 2]
-
-
 def _is_place(o: Token) -> bool:
     return o.ent_type_ in ("GPE", "LOC", "FAC") or o.lemma_.lower() in PLACES_TAKEN
 
@@ -708,7 +701,7 @@ def code_unnamed_model_type(doc: Doc, e: Event, c: Optional[EventCandidate]) -> 
         return None
     hit = match_trigger(doc, doc[c.trigger[0]])
     # a claim of responsibility told in another sentence is an event of its own
-    read = [sent_of(doc[c.head])] if e.type == "ATTRIB" else _model_read(doc, c.head)
+    read = [sent_of(doc[c.head])] if e.type == "ATTRIB" else model_sentences(doc, c.head)
     # a weapon found before use harmed no one: with deaths told, the weapon went off
     harmed = e.fatalities is not None and (e.fatalities.min or 0) > 0
     if hit is None or hit[0].type == e.type or _named_in(doc, read, e.type) \

@@ -1576,24 +1576,29 @@ MODEL_ALONE = 0.15
 MODEL_KEEPS = 0.9  # a trigger this reliable keeps its type when it names the person it happened to
 
 
-def _lead(doc: Doc, start_sent: int = 0, n: int = 2) -> str:
-    """``n`` sentences from the one starting at token ``start_sent``; from the start, the
-    headline and then ``n`` sentences of its lead."""
+def model_sentences(doc: Doc, head: Optional[int] = None) -> list[Span]:
+    """The sentences the classifier reads for the event at token ``head``: the article's lead
+    (its headline, then the lead's first two sentences) when the event is told there (news gives
+    the main event's type in its first sentences), else the event's own sentence and the next.
+    With no ``head``, the lead. The ACLED coding rules read the same."""
     sents = sentences(doc)
-    i = [s.start for s in sents].index(start_sent) if start_sent in {s.start for s in sents} else 0
-    if i == 0:
-        n += headline_sentences(doc)
-    return " ".join(s.text for s in sents[i:i + n])
+    lead = sents[:2 + headline_sentences(doc)]
+    if head is None:
+        return lead
+    start = sent_of(doc[head]).start
+    if any(s.start == start for s in lead):
+        return lead
+    i = next(n for n, s in enumerate(sents) if s.start == start)
+    return sents[i:i + 2]
+
+
+def _lead(doc: Doc) -> str:
+    return " ".join(s.text for s in model_sentences(doc))
 
 
 def _model_text(doc: Doc, head: int) -> str:
-    """What the classifier reads for the event at token ``head``: the article's lead (with its
-    headline) when the event is told there (news gives the main event's type in its first
-    sentences), else the event's own sentence and the next."""
-    sents = sentences(doc)
-    start = sent_of(doc[head]).start
-    lead = [s.start for s in sents[:2 + headline_sentences(doc)]]
-    return _lead(doc) if start in lead else _lead(doc, start)
+    """What the classifier reads for the event at token ``head`` (``model_sentences``)."""
+    return " ".join(s.text for s in model_sentences(doc, head))
 
 
 CAUSE_WORDS = {"because", "due", "owing"}

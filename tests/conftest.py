@@ -1,5 +1,6 @@
 """Shared fixtures: the full pipeline is built once per test session."""
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,16 @@ def gazetteer_path() -> Path:
     path = default_settings().gazetteer_path()
     get_gazetteer(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def benchmark_script():
+    """A loader of a script of benchmarks/ as a module: ``benchmark_script("trigger_weights")``."""
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    return load

@@ -1,22 +1,14 @@
 """benchmarks/trigger_weights.py: trigger lines counted as stage 7 finds them, cautious proposals."""
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from newsevents.nlp import make_doc, run_pipeline
 from newsevents.read import article_from_text
 
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "trigger_weights.py"
-
 
 @pytest.fixture(scope="module")
-def tw():
-    spec = importlib.util.spec_from_file_location("trigger_weights", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def tw(benchmark_script):
+    return benchmark_script("trigger_weights")
 
 
 def test_proposal_moves_halfway_only_on_clear_evidence(tw):

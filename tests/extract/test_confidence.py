@@ -2,7 +2,6 @@
 for these tests)."""
 
 import hashlib
-import importlib.util
 import json
 import math
 import tomllib
@@ -20,11 +19,8 @@ SCRIPT = ROOT / "benchmarks" / "calibrate_confidence.py"
 
 
 @pytest.fixture(scope="module")
-def cc():
-    spec = importlib.util.spec_from_file_location("calibrate_confidence", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def cc(benchmark_script):
+    return benchmark_script("calibrate_confidence")
 
 
 def _file() -> dict:

@@ -4,13 +4,13 @@
     .venv/bin/python benchmarks/calibrate_confidence.py --write      # refit data/confidence.toml
     .venv/bin/python benchmarks/calibrate_confidence.py [BENCH_DIR] [--sets a,b] [--limit N]
 
-``--write`` fits the calibration that ``events.confidence`` reads from ``data/confidence.toml``.
+``--write`` fits the calibration that ``confidence.confidence`` reads from ``data/confidence.toml``.
 Every example of ``data/training/event_types.jsonl`` (written by the team; never a benchmark)
 runs through the pipeline, and its main event (stages 7 and 8, with the classifier and ACLED's
 coding rules) is compared with the example's gold type. The classifier's probabilities there
 come from a model trained without the example (the classifier's own cross-validation folds and
 temperature, ``classify.SETTINGS``), so that its word weighs as it does on unseen text. For each
-way of typing an event (``events.confidence_inputs``: a trigger with the classifier's word, a
+way of typing an event (``confidence.confidence_inputs``: a trigger with the classifier's word, a
 trigger alone, the classifier) a logistic regression (scikit-learn, default L2 regularisation)
 maps the features to the probability that the type is right. Main events whose type a later
 rule changed (``retyped``: ACLED's coding rules, a violent protest) are left out of the fit and
@@ -43,6 +43,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trigger_weights import ROOT, TRAINING, examples  # noqa: E402
 
+from newsevents.extract import confidence as cf  # noqa: E402
 from newsevents.extract import events as ev  # noqa: E402
 
 DATA = ROOT / "src" / "newsevents" / "data" / "confidence.toml"
@@ -134,10 +135,10 @@ class FoldClassifier:
 
 
 class Capture:
-    """Keeps what ``events.confidence_inputs`` computes, by (article id, event id)."""
+    """Keeps what ``confidence.confidence_inputs`` computes, by (article id, event id)."""
 
     def __init__(self) -> None:
-        self.real, self.seen = ev.confidence_inputs, {}
+        self.real, self.seen = cf.confidence_inputs, {}
 
     def __call__(self, doc, events, cands, use_model=True):
         out = self.real(doc, events, cands, use_model)
@@ -159,11 +160,14 @@ def training_rows() -> dict[str, list[tuple[dict, bool]]]:
     docs = (make_doc(nlp, article_from_text(x["text"], "training", id=f"training-{i}"))
             for i, x in enumerate(data))
     rows: dict[str, list] = {r: [] for r in FEATURES}
-    real_classify, real_confidence = ev.classify, ev.confidence
-    ev.confidence = lambda route, features: 0.5  # the file being fitted is not read
+    # each name is patched where it is looked up: the events stage types the main event with
+    # ``classify`` and gives each event a first confidence, ``confidence.calibrate`` sets the last
+    real_classify, real_confidence = cf.classify, cf.confidence
+    ev.confidence = cf.confidence = lambda route, features: 0.5  # the file being fitted is not read
     try:
         for i, (x, doc) in enumerate(zip(data, run_pipeline(nlp, docs, 64))):
-            ev.classify, ev.confidence_inputs = fold, capture  # only while this example is rebuilt
+            # only while this example is rebuilt
+            ev.classify, cf.classify, cf.confidence_inputs = fold, fold, capture
             fold.current = i
             for use_model in (True, False):
                 cands = ev.find_event_candidates(doc)
@@ -173,9 +177,10 @@ def training_rows() -> dict[str, list[tuple[dict, bool]]]:
                     route, features = capture.seen[(doc._.article.id, events[0].id)]
                     if route in rows and (route == "trigger_alone") == (not use_model):
                         rows[route].append((features, events[0].type == x["type"]))
-            ev.classify, ev.confidence_inputs = real_classify, capture.real
+            ev.classify, cf.classify, cf.confidence_inputs = real_classify, real_classify, capture.real
     finally:
-        ev.classify, ev.confidence_inputs, ev.confidence = real_classify, capture.real, real_confidence
+        ev.classify, cf.classify, cf.confidence_inputs = real_classify, real_classify, capture.real
+        ev.confidence = cf.confidence = real_confidence
     return rows
 
 
@@ -224,8 +229,8 @@ def write(path: Path = DATA) -> None:
         print("\n".join(line[2:] for line in lines[-2:]))
         print_table("out of fold", [round(p, 2) for p in oof], right)
     out = [
-        "# Calibration of Event.confidence (events.confidence): per way of typing an event, a logistic",
-        "# regression from the features of events.confidence_inputs to the probability that the type",
+        "# Calibration of Event.confidence (confidence.confidence): per way of typing an event, a logistic",
+        "# regression from the features of confidence.confidence_inputs to the probability that the type",
         "# is right. Produced by the command of [provenance], which runs every example of the training",
         "# file (written by the newsevents team) through the pipeline and compares its main event's",
         "# type with the example's gold type; the classifier's probabilities there come from models",
@@ -261,14 +266,14 @@ def measure(bench_dir: Path, limit: int | None = None) -> dict[str, list]:
     from newsevents.evaluate import detect_kind, evaluate, load_gold, load_outputs
 
     capture = Capture()
-    ev.confidence_inputs = capture
+    cf.confidence_inputs = capture
     try:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "out.jsonl"
             evaluate(bench_dir, output=out, limit=limit)
             outputs = load_outputs(out)
     finally:
-        ev.confidence_inputs = capture.real
+        cf.confidence_inputs = capture.real
     gold = load_gold(bench_dir, detect_kind(bench_dir))
     rows = []
     for gid, g in gold.items():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsevents import extract
+from newsevents.extract import confidence as cf
 from newsevents.extract import events as ev
 from newsevents.extract.classify import MODEL_RULE
 
@@ -38,24 +39,24 @@ def _trigger(weight=0.8, targets=1.0, agents=1.0, merged=0.0, log_odds=1.0, firs
 @pytest.mark.parametrize("weight", [0.4, 0.7, 0.95])
 def test_confidence_is_a_probability(route, log_odds, weight):
     for roles in (0.0, 1.0):
-        p = ev.confidence(route, _trigger(weight, roles, roles, roles, log_odds, float(log_odds > 0)))
+        p = cf.confidence(route, _trigger(weight, roles, roles, roles, log_odds, float(log_odds > 0)))
         assert 0.0 <= p <= 1.0
 
 
 @pytest.mark.parametrize("route", ["trigger", "trigger_alone"])
 def test_confidence_does_not_fall_as_the_trigger_grows_more_reliable(route):
-    values = [ev.confidence(route, _trigger(weight=w / 100)) for w in range(40, 100, 5)]
+    values = [cf.confidence(route, _trigger(weight=w / 100)) for w in range(40, 100, 5)]
     assert values == sorted(values)
 
 
 def test_a_reliable_trigger_alone_is_surer_than_a_weak_one():
-    assert ev.confidence("trigger_alone", _trigger(weight=0.95)) > \
-        ev.confidence("trigger_alone", _trigger(weight=0.4))
+    assert cf.confidence("trigger_alone", _trigger(weight=0.95)) > \
+        cf.confidence("trigger_alone", _trigger(weight=0.4))
 
 
 def test_the_classifier_agreeing_raises_a_trigger_s_confidence():
-    assert ev.confidence("trigger", _trigger(log_odds=3.0, first=1.0)) > \
-        ev.confidence("trigger", _trigger(log_odds=-3.0, first=0.0))
+    assert cf.confidence("trigger", _trigger(log_odds=3.0, first=1.0)) > \
+        cf.confidence("trigger", _trigger(log_odds=-3.0, first=0.0))
 
 
 def test_confidence_reads_the_data_file():
@@ -64,8 +65,8 @@ def test_confidence_reads_the_data_file():
     for route in ("trigger", "trigger_alone", "model"):
         coef = table[route]
         z = coef["intercept"] + sum(v * features[k] for k, v in coef.items() if k != "intercept")
-        assert ev.confidence(route, features) == round(1 / (1 + math.exp(-z)), 2)
-    assert ev.confidence("tag", {}) == table["tag"]["confidence"]
+        assert cf.confidence(route, features) == round(1 / (1 + math.exp(-z)), 2)
+    assert cf.confidence("tag", {}) == table["tag"]["confidence"]
 
 
 def test_data_file_says_how_it_was_made_and_from_what():
@@ -104,7 +105,7 @@ def test_rules_alone_give_a_calibrated_confidence(nlp):
     events = ev.build_events(doc, cands, use_model=False)
     assert events and events[0].type == "ARREST"
     c = next(c for c in cands if c.type == "ARREST")
-    assert events[0].confidence == ev.confidence("trigger_alone", ev.trigger_features(c))
+    assert events[0].confidence == cf.confidence("trigger_alone", cf.trigger_features(c))
 
 
 def test_calibration_report_runs_on_a_tiny_set(cc, tmp_path, capsys):

@@ -226,7 +226,7 @@ def get_classifier() -> EventTypeClassifier:
 
 
 #: texts classified lately and what the classifier said: an article's lead is read by the type
-#: model and again when its events' confidence is set (``events.calibrate``)
+#: model and again when its events' confidence is set (``confidence.calibrate``)
 _RECENT: "OrderedDict[str, list[tuple[str, float]]]" = OrderedDict()
 RECENT_SIZE = 64
 _RECENT_LOCK = threading.Lock()

@@ -14,12 +14,12 @@ Transparent rules over the dependency parse:
    by its most severe form, violence by its target and weapon, territory by who takes it. An
    event keeps in ``rule`` which trigger or model typed it and which coding rule changed it.
 Claims and background flags are added by stage 8 (``claims``), which also orders the events.
+Figurative uses of trigger words are in ``figurative``, each event's confidence in ``confidence``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -36,6 +36,8 @@ from ..gazetteer import normalise
 from .actors import ActorMention
 from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
+from .confidence import calibrate, confidence, trigger_features
+from .figurative import figurative
 from ..extensions import doc_text, per_doc, sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
@@ -169,117 +171,6 @@ def is_reportable(tok: Token, d: TriggerDef) -> bool:
     if figurative(tok, d):  # "a 50-year title drought", "the market crashed", "shot to fame"
         return False
     return tok.ent_type_ not in ("ORG", "PERSON", "GPE", "DATE", "TIME")
-
-
-@dataclass(frozen=True)
-class FigurativeRule:
-    """One rule of ``data/figurative.toml``: where in a trigger's parse which words give it a
-    figurative sense (``relations``: place → lemmas), or a sport word in its sentence."""
-
-    triggers: frozenset[str]  # "phrase" or "phrase/POS"
-    relations: tuple[tuple[str, frozenset[str]], ...]
-    sentence: frozenset[str]  # nouns of which one in the sentence is enough
-    unless: frozenset[str]
-
-
-FIGURATIVE_PLACES = ("subject", "object", "object_modifier", "prep", "modifier", "head")
-
-
-@lru_cache(maxsize=1)
-def figurative_rules() -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[FigurativeRule, ...]]:
-    """(literal words, crowd nouns, sport nouns, rules) of ``data/figurative.toml``."""
-    import tomllib
-
-    from ..errors import DataFileError
-    from ..knowledge import data_lines
-
-    try:
-        data = tomllib.loads("\n".join(data_lines("figurative.toml")))
-        sport = frozenset(data["sport"]["words"])
-        rules = tuple(FigurativeRule(
-            triggers=frozenset(r["triggers"]),
-            relations=tuple((k, frozenset(r[k])) for k in FIGURATIVE_PLACES if k in r),
-            sentence=sport if r.get("sentence") is True else frozenset(r.get("sentence") or ()),
-            unless=frozenset(r.get("unless", ())))
-            for r in data["rule"])
-        return (frozenset(data["literal"]["words"]), frozenset(data["literal"]["crowds"]), sport, rules)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise DataFileError("figurative.toml", reason=str(exc)) from exc
-
-
-def _lemmas(toks: Iterable[Token], *deps: str) -> set[str]:
-    """The lemmas of ``toks`` and, when ``deps`` are given, of their children with those relations."""
-    out = set()
-    for t in toks:
-        out.add(t.lemma_.lower())
-        out.update(c.lemma_.lower() for c in t.children if c.dep_ in deps)
-    return out
-
-
-def _of_phrase(tok: Token) -> list[Token]:
-    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
-            for g in c.children if g.dep_ == "pobj"]
-
-
-def figurative_frame(tok: Token) -> dict[str, set[str]]:
-    """The words around trigger ``tok`` that the rules of ``figurative.toml`` look at, by place
-    (see the file's header): its subject, object, prepositional objects, modifiers and head."""
-    kids = list(tok.children)
-    subj = [c for c in kids if c.dep_ in ("nsubj", "nsubjpass")]
-    if not subj and tok.dep_ in ("conj", "xcomp") and tok.pos_ in ("VERB", "AUX"):
-        subj = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    obj = [c for c in kids if c.dep_ in ("dobj", "attr", "oprd", "dative")]
-    if tok.pos_ in ("NOUN", "PROPN"):
-        subj += [c for c in kids if c.dep_ == "poss"] + _of_phrase(tok)
-        if tok.dep_ in ("dobj", "attr", "oprd"):  # "prices staged a rally", "the tie was a massacre"
-            subj += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    subj += [g for s in subj for g in _of_phrase(s)]  # "a number of people", "shares of the firm"
-    obj += [g for o in obj for g in _of_phrase(o)]
-    holders = [tok, *obj, *(c for c in kids if c.dep_ == "prt")]
-    preps = [g for h in holders for c in h.children if c.dep_ in ("prep", "agent", "dative")
-             for g in c.children if g.dep_ == "pobj"]
-    head = [tok.head] if tok.head.i != tok.i else []
-    if tok.dep_ == "pobj" and tok.head.head.i != tok.head.i:  # "won by a landslide"
-        head.append(tok.head.head)
-    mods = [c for c in kids if c.dep_ in ("compound", "amod", "nmod", "poss", "npadvmod", "nummod")] \
-        if tok.pos_ in ("NOUN", "PROPN") else []
-    return {"subject": _lemmas(subj), "object": _lemmas(obj, "poss"),
-            "object_modifier": {m.lemma_.lower() for o in obj for m in o.children
-                                if m.dep_ in ("compound", "amod", "nmod")},
-            "prep": _lemmas(preps, "compound", "poss"), "modifier": _lemmas(mods),
-            "head": _lemmas(head)}
-
-
-def figurative(tok: Token, d: TriggerDef) -> bool:
-    """Trigger ``tok`` used in a figurative, sporting or business sense ("ended a 50-year title
-    drought", "stocks crashed", "captured the title", "won by a landslide"): a rule of
-    ``data/figurative.toml`` for the trigger matches its parse, or the sentence speaks of a game,
-    and nothing in the sentence tells of a real event (harm, weapons, armed forces, a crowd as
-    the trigger's subject, object or prepositional object, or anywhere when only the sentence's
-    sport words speak for the figurative sense, a rule's own ``unless`` words). News streams mix
-    sport and business with politics; an event word there is read in its literal sense only when
-    the text supports it."""
-    phrase = " ".join(d.words).replace(" - ", "-")
-    rules = [r for r in figurative_rules()[3] if phrase in r.triggers or f"{phrase}/{d.pos}" in r.triggers]
-    if not rules:
-        return False
-    literal, crowds, _, _ = figurative_rules()
-    sent = sent_of(tok)
-    own = set(d.words)  # the trigger's own words ("threw a bomb") are no sign of a real event
-    words = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-    words -= own
-    frame = figurative_frame(tok)
-    if words & literal or (frame["subject"] | frame["object"] | frame["prep"]) & crowds:
-        return False
-    nouns = {t.lemma_.lower() for t in sent if t.pos_ in ("NOUN", "PROPN") and t.i != tok.i}
-    for r in rules:
-        if words & r.unless:
-            continue
-        if any(frame[place] & lemmas for place, lemmas in r.relations):
-            return True
-        if nouns & r.sentence and not words & crowds:  # "rival supporters clashed after the match"
-            return True
-    return False
 
 
 DEMAND_VERBS = {"demand", "seek", "urge", "want", "request", "press"}
@@ -1374,126 +1265,6 @@ def build_event(doc: Doc, c: EventCandidate, busy: set[int] = frozenset(),
 def type_names(code: str) -> TypeNames:
     row = taxonomy().get(code, {})
     return TypeNames(**{k: row.get(k) or None for k in TypeNames.model_fields})
-
-
-# -- Confidence: the probability that an event's type is right ----------------------------------
-# ``Event.confidence`` is calibrated: of events given 0.8, about eight in ten have the right
-# type. It is set once the type is final (``calibrate``, after the classifier and ACLED's coding
-# rules), from how the event was typed (its "route"):
-# - ``trigger``: typed by a trigger: a logistic model of the trigger's weight, whether targets
-#   and agents were found, whether mentions were merged, and the classifier's word on the
-#   trigger's type (its probability, as log-odds, and whether it is the classifier's first
-#   choice) for the text it reads for that event (``_model_text``); a weight that would lower
-#   confidence is left out of the fit (with the classifier's word it adds nothing on the examples);
-# - ``trigger_alone``: the same without the classifier (``use_model=False``; every event but the
-#   main one; and the value an event has until then);
-# - ``model``: typed by the classifier: its temperature-calibrated probability of the type it
-#   gave, as log-odds, recalibrated on the main events the pipeline finds in the examples;
-# - ``tag``: typed by a report's own category tag (``coding.code_by_tag``): a fixed value.
-# An event whose type a rule changed after the trigger or the classifier gave it (ACLED's
-# coding rules, a violent protest) keeps the confidence of what typed it: the rules that read
-# the whole report choose among neighbouring types from context the training sentences were
-# not written to test, so they are taken to be as right as the evidence they start from.
-# The coefficients are in data/confidence.toml, fitted by ``benchmarks/calibrate_confidence.py
-# --write`` on the team-written examples of data/training/event_types.jsonl (where the
-# classifier's probabilities come from models trained without the example); nothing is fitted
-# at run time.
-CONFIDENCE_FILE = "confidence.toml"
-CONFIDENCE_ROUTES = ("trigger", "trigger_alone", "model")
-
-
-@lru_cache(maxsize=1)
-def confidence_model() -> dict:
-    """The calibration of data/confidence.toml: per route, an intercept and a coefficient per
-    feature (``tag``: a fixed ``confidence``), checked on first use."""
-    import tomllib
-    from importlib import resources
-    from ..errors import DataFileError
-
-    try:
-        table = tomllib.loads(resources.files("newsevents").joinpath(f"data/{CONFIDENCE_FILE}")
-                              .read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(CONFIDENCE_FILE, reason=str(exc)) from exc
-    for route in CONFIDENCE_ROUTES:
-        coef = table.get(route)
-        if not isinstance(coef, dict) or not all(isinstance(v, (int, float)) for v in coef.values()) \
-                or "intercept" not in coef:
-            raise DataFileError(CONFIDENCE_FILE, reason=f"[{route}] needs an intercept and numeric coefficients")
-    if not isinstance(table.get("tag", {}).get("confidence"), (int, float)):
-        raise DataFileError(CONFIDENCE_FILE, reason="[tag] needs a confidence")
-    return table
-
-
-def _log_odds(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
-
-def trigger_features(c: EventCandidate) -> dict[str, float]:
-    """What the rules know of how reliably they typed candidate ``c``."""
-    return {"weight": c.weight, "targets": float(bool(c.targets)), "agents": float(bool(c.agents)),
-            "merged": float(len(c.mentions) > 1)}
-
-
-def confidence(route: str, features: dict[str, float]) -> float:
-    """The calibrated probability that the type is right, for an event typed by ``route``
-    (see above) with these features."""
-    model = confidence_model()
-    if route == "tag":
-        return float(model["tag"]["confidence"])
-    coef = model[route]
-    z = coef["intercept"] + sum(v * features[k] for k, v in coef.items() if k != "intercept")
-    return round(1 / (1 + math.exp(-z)), 2)
-
-
-def confidence_inputs(doc: Doc, events: list[Event], cands: dict[str, EventCandidate],
-                      use_model: bool = True) -> list[tuple[str, dict[str, float]]]:
-    """Each event's route and features (see above; ``retyped``: a later rule changed the type,
-    which the calibration leaves out of its fit). The classifier's word is taken for the main
-    event only (the most salient, first): the text it reads for it, ``_model_text``, or the lead
-    for an event it typed without a trigger, is the one it has read already to type the main
-    event (``apply_type_model``), so it costs nothing more; what it says of a text is about the
-    text's main happening, and the calibration is fitted on main events. The other events are
-    weighed as by the rules alone: reading each one's sentences again would cost about a
-    twentieth of the extraction time."""
-    routes, read = [], {}
-    for e in events:  # most salient first
-        c = cands.get(e.id)
-        text = _model_text(doc, c.head) if c is not None else _lead(doc)
-        if "acled:note_tag" in e.rule:
-            routes.append("tag")
-        elif e.rule.startswith(MODEL_RULE):
-            routes.append("model")
-            read[e.id] = text
-        elif use_model and c is not None and not read:
-            routes.append("trigger")  # the classifier's word on a text is about its main event
-            read[e.id] = text
-        else:
-            routes.append("trigger_alone")
-    texts = sorted(set(read.values()))
-    ranked = dict(zip(texts, classify(texts))) if texts else {}
-    out = []
-    for e, route in zip(events, routes):
-        c, probs = cands.get(e.id), ranked.get(read.get(e.id, ""))
-        if route == "tag" or c is None and route != "model":  # no trigger or model: as it is
-            out.append(("tag" if route == "tag" else "kept", {}))
-            continue
-        typed = c.type if c is not None else probs[0][0]  # what the trigger or the model gave
-        features = {} if route == "model" else trigger_features(c)
-        features["retyped"] = float(e.type != typed)
-        if probs is not None:
-            features["model_log_odds"] = _log_odds(dict(probs).get(typed, 0.0))
-            features["model_first"] = float(probs[0][0] == typed)
-        out.append((route, features))
-    return out
-
-
-def calibrate(doc: Doc, events: list[Event], cands: dict[str, EventCandidate], use_model: bool = True) -> None:
-    """Set each event's confidence once its type is final (after the classifier and the coding rules)."""
-    for e, (route, features) in zip(events, confidence_inputs(doc, events, cands, use_model)):
-        if route != "kept":
-            e.confidence = confidence(route, features)
 
 
 def salience(doc: Doc, e: Event, c: EventCandidate) -> float:

@@ -165,6 +165,26 @@ def test_figurative_use_fires_no_trigger(row):
     assert not [e for e in events if e.rule.startswith("trigger:")], [(e.type, e.rule) for e in events]
 
 
+def test_a_figurative_lead_is_no_political_event():
+    """With no event left in it, a lead whose event word is figurative is typed OTHER, not what
+    the classifier reads into its words (a "title drought" is no natural disaster). Leads with no
+    event word at all ("a penalty shootout", "the killer app") are left to the classifier: of
+    the fixture's 67 figurative sentences 62 had a political type before the rule, 10 after."""
+    political = [r["text"] for r in FIGURATIVE if r["sense"] == "figurative"
+                 if any(e.type != "OTHER" and not e.background for e in _events(r["text"]))]
+    assert len(political) <= 10, political
+
+
+def test_a_figurative_lead_event_says_why_and_how_sure() -> None:
+    from newsevents.extract.events import FIGURATIVE_LEAD_RULE
+    from newsevents.extract.figurative import lead_confidence
+    [event] = _events("The Lakeside Lions ended a 31-year title drought with a 2-0 win on Saturday.")
+    assert (event.type, event.rule, event.confidence) == ("OTHER", FIGURATIVE_LEAD_RULE, lead_confidence())
+    assert 0.5 < lead_confidence() < 1
+    real = _events("A severe drought has destroyed the maize harvest across the province this year.")
+    assert real[0].type == "NATURAL_DISASTER"
+
+
 @pytest.mark.parametrize("row", [r for r in FIGURATIVE if r["sense"] == "literal"], ids=lambda r: r["word"])
 def test_literal_use_keeps_its_event(row):
     events = _events(row["text"])

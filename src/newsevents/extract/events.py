@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import takewhile
 from typing import Iterable, Iterator, Optional
 
 from spacy.language import Language
@@ -37,7 +38,7 @@ from .actors import ActorMention
 from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
 from .confidence import calibrate, confidence, trigger_features
-from .figurative import figurative
+from .figurative import figurative, lead_confidence
 from ..extensions import doc_text, per_doc, sent_of, sentences
 
 PERSON_KINDS = {"person", "party_members", "activists", "civilians", "students", "journalists",
@@ -1397,6 +1398,8 @@ def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandid
         return events
     if all(e.background for e in events):  # no event, or only earlier ones the story recalls
         top, p_top = classify([_lead(doc)])[0][0]
+        if top != "OTHER" and figurative_lead(doc):  # a match, a market, a film: no political event
+            return [model_event(doc, "OTHER", lead_confidence(), FIGURATIVE_LEAD_RULE), *events]
         return [model_event(doc, top, p_top), *events] if p_top >= MODEL_ALONE else events
     main = events[0]
     c = cands[main.id]
@@ -1423,10 +1426,25 @@ def apply_type_model(doc: Doc, events: list[Event], cands: dict[str, EventCandid
     return events
 
 
-def model_event(doc: Doc, type_: str, p: float) -> Event:
+FIGURATIVE_LEAD_RULE = "figurative_lead"
+
+
+def figurative_lead(doc: Doc) -> bool:
+    """Whether the article's lead (``model_sentences``) uses an event word in a figurative sense
+    (``figurative``: "ended a 52-year title drought", "shares crashed"). Called when the lead
+    reports no event: the report is then about sport, business or entertainment, and its
+    happening is typed OTHER rather than whatever political type the classifier likes best for
+    its words (the classifier learnt from reports of events only)."""
+    lead = model_sentences(doc)
+    end = lead[-1].end if lead else 0
+    hits = takewhile(lambda hit: hit[0].i < end, trigger_hits(doc))  # (in text order)
+    return any(figurative(head, d) for _, d, _, head in hits)
+
+
+def model_event(doc: Doc, type_: str, p: float, rule: str = MODEL_RULE) -> Event:
     """An event the classifier found in the article's lead, with no trigger of its own."""
     first = sentences(doc)[0]
-    c = EventCandidate(type=type_, weight=p, rule=MODEL_RULE, trigger=(first.start, first.start),
+    c = EventCandidate(type=type_, weight=p, rule=rule, trigger=(first.start, first.start),
                        head=first.root.i, mentions=[first.root.i])
     art = doc._.article
     key = f"{art.id if art else ''}:model:{type_}"
@@ -1435,7 +1453,7 @@ def model_event(doc: Doc, type_: str, p: float) -> Event:
               type_names=type_names(type_), trigger=TextSpan(),
               sentence=TextSpan(start=first.start_char, end=first.end_char),
               date=event_date(doc, c) or article_month(doc), location=dateline_location(doc),
-              fatalities=fatalities, injuries=injuries, confidence=round(p, 2), rule=MODEL_RULE)
+              fatalities=fatalities, injuries=injuries, confidence=round(p, 2), rule=rule)
     # with no trigger, nothing says which of the lead's times is the event's: only its place
     borrow_from_partner(doc, e, headline_partner(doc, c, [c]), dated=False)
     return e

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from spacy.tokens import Token
 
+from ..errors import DataFileError
 from ..extensions import sent_of
 
 if TYPE_CHECKING:
@@ -36,15 +37,23 @@ FIGURATIVE_PLACES = ("subject", "object", "object_modifier", "prep", "modifier",
 
 
 @lru_cache(maxsize=1)
-def figurative_rules() -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[FigurativeRule, ...]]:
-    """(literal words, crowd nouns, sport nouns, rules) of ``data/figurative.toml``."""
+def _table() -> dict:
+    """``data/figurative.toml``, read once."""
     import tomllib
 
-    from ..errors import DataFileError
     from ..knowledge import data_lines
 
     try:
-        data = tomllib.loads("\n".join(data_lines("figurative.toml")))
+        return tomllib.loads("\n".join(data_lines("figurative.toml")))
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError("figurative.toml", reason=str(exc)) from exc
+
+
+@lru_cache(maxsize=1)
+def figurative_rules() -> tuple[frozenset[str], frozenset[str], frozenset[str], tuple[FigurativeRule, ...]]:
+    """(literal words, crowd nouns, sport nouns, rules) of ``data/figurative.toml``."""
+    try:
+        data = _table()
         sport = frozenset(data["sport"]["words"])
         rules = tuple(FigurativeRule(
             triggers=frozenset(r["triggers"]),
@@ -53,8 +62,8 @@ def figurative_rules() -> tuple[frozenset[str], frozenset[str], frozenset[str], 
             unless=frozenset(r.get("unless", ())))
             for r in data["rule"])
         return (frozenset(data["literal"]["words"]), frozenset(data["literal"]["crowds"]), sport, rules)
-    except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-        raise DataFileError("figurative.toml", reason=str(exc)) from exc
+    except (KeyError, TypeError) as exc:
+        raise DataFileError("figurative.toml", reason=f"missing or malformed: {exc}") from exc
 
 
 def _lemmas(toks: Iterable[Token], *deps: str) -> set[str]:
@@ -130,3 +139,17 @@ def figurative(tok: Token, d: TriggerDef) -> bool:
         if nouns & r.sentence and not words & crowds:  # "rival supporters clashed after the match"
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def lead_confidence() -> float:
+    """The confidence given to a report typed OTHER because its lead is figurative
+    (``events.figurative_lead``): the measured share of such leads that are no political event,
+    from ``[lead]`` of data/figurative.toml, where its provenance is."""
+    try:
+        value = _table()["lead"]["confidence"]
+    except (KeyError, TypeError) as exc:
+        raise DataFileError("figurative.toml", reason=f"missing or malformed: {exc}") from exc
+    if not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise DataFileError("figurative.toml", reason="[lead] confidence must be a number between 0 and 1")
+    return float(value)

@@ -81,7 +81,7 @@ def test_setting_up_tents_is_not_arson():
 @pytest.mark.parametrize("text, type_", [
     ("On 3 June 2022, rebels took control of the village without any confrontation with the army.",
      "NON_VIOL_TERRIT_TRANSFER"),
-    ("On 3 June 2022, 5 rebels were killed, injured or captured during the clashes with the army in "
+    ("On 3 June 2022, four fighters were killed, wounded or captured in fighting with troops in "
      "the hills.", "ARMED_CLASH"),
     ("On 3 June 2022, soldiers captured two rebel commanders near the border.", "ARREST"),
 ])

@@ -118,5 +118,5 @@ def test_torture_in_custody_is_an_attack():
 
 def test_held_demonstration_is_coded_even_if_read_as_planned():
     e = _main("Members of the youth wing held a demonstration in the city centre on Monday. "
-              "They briefly clashed with the police during the demonstration.")
+              "Some of them clashed with police officers at the end of the march.")
     assert e.type == "VIOL_DEMONSTR"

@@ -15,8 +15,8 @@ def _told(nlp, text: str) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("text, place, rank", [
-    ("On 2 April, a demonstration against the invasion of Ukraine was held in Bergen.", "Ukraine", 1),
-    ("On 2 April, a demonstration against the invasion of Ukraine was held in Bergen.", "Bergen", 0),
+    ("On 6 March, students held a demonstration against the invasion of Ukraine in Leeds.", "Ukraine", 1),
+    ("On 6 March, students held a demonstration against the invasion of Ukraine in Leeds.", "Leeds", 0),
     ("On 4 June, students demonstrated outside the Berlin hotel in Nairobi.", "Berlin", 2),
     ("On 4 June, students demonstrated outside the Berlin hotel in Nairobi.", "Nairobi", 0),
     ("On 3 June, people staged an anti-Russia demonstration in the town of Kayes.", "Russia", 2),
@@ -56,7 +56,7 @@ def test_places_found(nlp, text: str, name: str) -> None:
 
 
 @pytest.mark.parametrize("text, where", [
-    ("On 2 April, a demonstration against the Russian invasion of Ukraine was held in Bergen.", "Bergen"),
+    ("On 6 March, students held a demonstration against the Russian invasion of Ukraine in Leeds.", "Leeds"),
     ("On 6 June, residents blocked the Boston road near Kisumu (Kisumu county) to protest power cuts.",
      "Kisumu"),
 ])

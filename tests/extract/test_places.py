@@ -233,7 +233,7 @@ def test_own_name_beats_another_name_of_a_larger_place(nlp, gazetteer) -> None:
 
 
 def test_short_word_without_a_dot_is_no_state_abbreviation(nlp, gazetteer) -> None:
-    found = _places(nlp, gazetteer, "Parents gathered in front of the La Colombiere school in Dijon.")
+    found = _places(nlp, gazetteer, "Teachers waited outside the Les Tilleuls college in Dijon.")
     assert "Louisiana" not in {p.name for p in found}
     assert _at(found, "Dijon").country_code == "FR"
 
@@ -251,7 +251,7 @@ def test_home_town_after_the_party_letter(nlp, gazetteer) -> None:
 
 
 def test_leading_place_of_a_name_the_model_missed(nlp, gazetteer) -> None:
-    found = _places(nlp, gazetteer, "He was treated at the University of Kentucky Medical Center "
+    found = _places(nlp, gazetteer, "She was flown to the University of Kentucky Medical Center "
                     "after a story in the Des Moines Register.")
     assert _at(found, "Kentucky").precision == "admin1"
     assert _at(found, "Des Moines").admin1 == "Iowa"
@@ -354,7 +354,7 @@ def test_misspelling_is_a_place_of_the_article_country_only(nlp, gazetteer) -> N
 
 
 def test_joined_name_wins_over_the_models_first_word(nlp, gazetteer) -> None:
-    found = _places(nlp, gazetteer, "An explosion outside the consulate in the city of Mazar-i-Sharif "
+    found = _places(nlp, gazetteer, "A bomb went off near the governor's office in Mazar-i-Sharif "
                                     "in northern Afghanistan killed two people.")
     assert _at(found, "Mazar-i-Sharif").country_code == "AF"
 

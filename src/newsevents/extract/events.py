@@ -755,7 +755,7 @@ def _fronted(doc: Doc, sent: Span, tm) -> bool:
 
 def _paragraph_time(doc: Doc, c: EventCandidate, taken: frozenset[int] = frozenset()):
     """The scene-setting date that opens an earlier sentence of the same paragraph and belongs to
-    no other event ("On 19 May 2022, in Castanhal, ... Both were killed.")."""
+    no other event ("On 19 May 2022, in Eastville, ... Both were killed.")."""
     sent = sent_of(doc[c.head])
     best = None
     for t in doc._.times or []:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import tomllib
 from functools import lru_cache
 from importlib import resources
 
@@ -21,6 +22,14 @@ def data_lines(name: str) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataFileError(name, reason=str(exc)) from exc
     return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def toml(name: str) -> dict:
+    """The table of TOML data file ``name``; an unreadable or malformed file is a DataFileError."""
+    try:
+        return tomllib.loads(resources.files("newsevents").joinpath(f"data/{name}").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(name, reason=str(exc)) from exc
 
 
 def jsonl(name: str) -> list[dict]:

@@ -8,16 +8,14 @@ cues are knowledge in data/quantities.toml. Each quantity keeps the noun it coun
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
 from spacy.language import Language
 from spacy.attrs import LIKE_NUM, LOWER
 from spacy.tokens import Doc, Token
 
-from ..knowledge import actor_terms
+from ..knowledge import actor_terms, toml
 from ..schema import Quantity
 
 NON_COUNT_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
@@ -31,8 +29,7 @@ PEOPLE_WORDS = {"people", "person", "persons", "individual", "individuals", "dea
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    text = resources.files("newsevents").joinpath("data/quantities.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return toml("quantities.toml")
 
 
 def number_value(tok: Token) -> Optional[int]:

@@ -11,14 +11,12 @@ from __future__ import annotations
 import calendar
 import logging
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Callable, Optional
 
-from ..errors import DataFileError
+from ..knowledge import toml
 from .timex_periods import (NEAR_DAYS, Ctx, Period, Reading, century_period, choose,
                             day_period, decade_period, easter, half_period, month_period,
                             nth_weekday, quarter_period, season_period, shift, shift_years,
@@ -40,11 +38,7 @@ UNIT_PRECISION = {"D": "day", "W": "week", "WE": "week", "2W": "week", "M": "mon
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """The parsed time lexicon (data/time_lexicon.toml)."""
-    try:
-        text = resources.files("newsevents").joinpath(f"data/{LEXICON_FILE}").read_text("utf-8")
-        return tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(LEXICON_FILE, reason=str(exc)) from exc
+    return toml(LEXICON_FILE)
 
 
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "`": "'", "–": "-", "—": "-", "\u00a0": " "})

@@ -9,16 +9,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date as Date, datetime
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Iterator, Optional
 
 from ..errors import (BadDate, BadHeader, BadRecord, DataFileError, DateIgnored, EmptyInput,
                       EncodingProblem, OtherLanguage, ReadWarning, Truncated)
+from ..knowledge import toml
 from ..schema import Article, Notice
 
 log = logging.getLogger(__name__)
@@ -147,13 +146,12 @@ def _dateline_terms() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(words that are not places, lower-case place-name particles, caption words) from
     data/datelines.toml."""
     name = "datelines.toml"
+    data = toml(name)
     try:
-        text = resources.files("newsevents").joinpath(f"data/{name}").read_text("utf-8")
-        data = tomllib.loads(text)
         return (frozenset(data["not_places"]), frozenset(data["particles"]),
                 frozenset(data["captions"]))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError) as exc:
-        raise DataFileError(name, reason=str(exc)) from exc
+    except KeyError as exc:
+        raise DataFileError(name, reason=f"missing {exc}") from exc
 
 
 @lru_cache(maxsize=1)

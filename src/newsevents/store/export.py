@@ -15,9 +15,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
@@ -25,7 +23,8 @@ from typing import Any, Callable, Iterator, Optional
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..errors import BadOption, DataFileError, ExportError
+from ..errors import BadOption, ExportError
+from ..knowledge import toml
 from .convert import event_contract
 from .db import Store
 from .names import name_key
@@ -49,11 +48,7 @@ TIME_PRECISION = {"day": 1, "week": 2}
 @lru_cache(maxsize=1)
 def acled_mapping() -> dict:
     """data/acled_export.toml: disorder types, interaction codes, geo precision."""
-    try:
-        return tomllib.loads(resources.files("newsevents").joinpath(
-            "data/acled_export.toml").read_text("utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError("acled_export.toml", reason=str(exc)) from exc
+    return toml("acled_export.toml")
 
 
 @lru_cache(maxsize=None)

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
@@ -396,16 +397,16 @@ def link_article(s: Session, article: StoredArticle) -> None:
 
 # -- clusters: canonical record and contradictions -------------------------------------------
 
-def _canonical_rank(e: StoredEvent, members: list[StoredEvent]) -> tuple:
+def _canonical_rank(e: StoredEvent, dates: Counter) -> tuple:
     """Higher is a better record of the happening: not rejected by a reviewer, checked by one,
-    asserted, dated and placed from the text, then the date most of its sources agree on (one
-    report's "Monday" against two reports' "Tuesday"), then the surest typing."""
-    agree = sum(m.date_start == e.date_start and m.date_end == e.date_end for m in members)
+    asserted, dated and placed from the text, then giving the date most of the cluster's
+    members give (``dates``: one report's "Monday" against two reports' "Tuesday"), then the
+    surest typing."""
     return (e.review_status != "rejected", e.review_status in ("accepted", "edited"),
             not e.background, e.date_basis in REPORTED_DATE,
             PRECISION_RANK.get(e.date_precision or "unknown", 0),
-            e.location_basis in REPORTED_PLACE, e.claim_status == "asserted", agree, e.confidence,
-            -e.pk)
+            e.location_basis in REPORTED_PLACE, e.claim_status == "asserted",
+            dates[e.date_start, e.date_end], e.confidence, -e.pk)
 
 
 def _place_label(p: StoredPlace) -> str:
@@ -467,7 +468,8 @@ def refresh_clusters(s: Session, cluster_pks: Iterable[int]) -> None:
         if not members:
             s.delete(cluster)
             continue
-        canonical = max(members, key=lambda e: _canonical_rank(e, members))
+        dates = Counter((m.date_start, m.date_end) for m in members)
+        canonical = max(members, key=lambda e: _canonical_rank(e, dates))
         cluster.canonical_event_pk = canonical.pk
         cluster.type = canonical.type
         cluster.n_sources = len({m.article_pk for m in members})

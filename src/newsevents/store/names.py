@@ -9,16 +9,14 @@ rapidfuzz and need agreeing context (affiliation, role, place) to be merged (sto
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from rapidfuzz import fuzz
 
 from ..errors import DataFileError
-from ..knowledge import data_lines
+from ..knowledge import data_lines, toml
 
 _NON_LETTER = re.compile(r"[^a-z]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -54,11 +52,7 @@ def name_rules() -> NameRules:
 @lru_cache(maxsize=1)
 def linking_config() -> dict:
     """data/linking.toml: type families, distances and person statuses."""
-    try:
-        text = resources.files("newsevents").joinpath("data/linking.toml").read_text("utf-8")
-        return tomllib.loads(text)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError("linking.toml", reason=str(exc)) from exc
+    return toml("linking.toml")
 
 
 def ascii_fold(text: str) -> str:

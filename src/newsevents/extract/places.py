@@ -95,14 +95,28 @@ class _Mention:
     relaxed: bool = False  # part of a name ("Byesville" of "Byesville Fire Company"): a smaller
     # place of the article's country is enough
     resident: bool = False  # followed by a noun for its people ("a Rockford man", "Salem police")
-    fuzzy: bool = False  # the candidates are close spellings, none is spelled as written
     #: the words around the name say it is a place, whatever the model's label: a place
     #: preposition before it, a place noun or list after it, a region or designator with it
     cued: bool = False
     part: bool = False  # a strict part of a longer entity ("Byesville" of "Byesville Fire Company")
-    best: Optional[Candidate] = None
-    score: float = 0.0
-    shares: list[tuple[Candidate, float]] = field(default_factory=list)  # softmax share of each
+    #: each candidate with its softmax share (``_resolve``), the likeliest first
+    shares: list[tuple[Candidate, float]] = field(default_factory=list)
+
+    @property
+    def fuzzy(self) -> bool:
+        """Whether the candidates are close spellings, none spelled as written (exact matches
+        have match 1.0, close ones less; a name has one sort or the other)."""
+        return bool(self.candidates) and self.candidates[0][1] < 1.0
+
+    @property
+    def best(self) -> Optional[Candidate]:
+        """The chosen place (None before ``_resolve``)."""
+        return self.shares[0][0] if self.shares else None
+
+    @property
+    def score(self) -> float:
+        """The chosen place's share, rounded."""
+        return round(self.shares[0][1], 3) if self.shares else 0.0
 
 
 def _clean(text: str) -> str:
@@ -125,6 +139,11 @@ def _org_keys() -> frozenset[str]:
 
 def _capitalised(span: Span) -> bool:
     return any(t.text[:1].isupper() for t in span) and span[0].text[:1].isupper()
+
+
+def _after_preposition(doc: Doc, i: int) -> bool:
+    """Whether the word before token ``i`` is a place preposition ("in", "near")."""
+    return i > 0 and doc[i - 1].lower_ in place_words().get("preposition", set())
 
 
 def _blocked(doc: Doc, ents: tuple[Span, ...], dateline: Optional[tuple[int, int]]) -> set[int]:
@@ -171,7 +190,6 @@ def _entity_spans(doc: Doc, ents: tuple[Span, ...], blocked: set[int],
                   relaxed: set) -> list[tuple[Span, bool, bool]]:
     """(span, strong, fuzzy_ok) for place entities, and for person/organisation names after a
     preposition ("in Liaquatabd") or elsewhere (relaxed: kept only if the gazetteer is sure)."""
-    prepositions = place_words().get("preposition", set())
     surnames = person_surnames(doc)
     bodies = place_words().get("body", set())
     out = []
@@ -182,7 +200,7 @@ def _entity_spans(doc: Doc, ents: tuple[Span, ...], blocked: set[int],
             out.append((ent, True, True))
         elif ent.label_ in NAME_LABELS and ent.label_ != "ORG" or (
                 ent.label_ == "ORG" and not ent.ent_id_ and not _is_org_alias(ent.text)):
-            after_prep = ent.start > 0 and doc[ent.start - 1].lower_ in prepositions
+            after_prep = _after_preposition(doc, ent.start)
             if not after_prep and ent.label_ == "PERSON" and ent.text.lower() in surnames:
                 continue  # "Clark said" after "Jane Clark": the person again
             out.append((ent, after_prep, after_prep))
@@ -223,9 +241,20 @@ def _leading_place(span: Span, gazetteer: Gazetteer) -> Optional[tuple[Span, Opt
     return None
 
 
+def _leading_entry(head: Span, role: Optional[str], relaxed: set) -> tuple[Span, bool, bool]:
+    """A longer name's leading place (``_leading_place``) as a candidate: strong before an
+    institution word, otherwise relaxed (added to ``relaxed``)."""
+    strong = role == "institution"
+    if not strong:
+        relaxed.add((head.start, head.end))
+    return head, strong, False
+
+
 #: entity labels whose names may hold a place ("Cookville Regional Medical Center", "the Battle
 #: of Richmond", "Metro Nashville", "Dayton Art Festival")
 _NAMED_LABELS = ("ORG", "PERSON", "FAC", "LOC", "EVENT", "WORK_OF_ART", "PRODUCT", "NORP")
+#: entity labels whose names may be a compound of place names ("Fargo-Moorhead")
+_COMPOUND_LABELS = PLACE_LABELS | set(_NAMED_LABELS)
 
 
 def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
@@ -249,10 +278,7 @@ def _institution_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
             continue
         found = _leading_place(ent, gazetteer)
         if found is not None and (found[1] or ent.label_ != "PERSON"):
-            strong = found[1] == "institution"
-            out.append((found[0], strong, False))
-            if not strong:
-                relaxed.add((found[0].start, found[0].end))
+            out.append(_leading_entry(*found, relaxed))
         if ent.label_ == "PERSON":
             continue
         ofs = [t.i for t in ent if t.lower_ in ("of", "in", "at")]
@@ -280,7 +306,7 @@ def _compound_spans(doc: Doc, ents: tuple[Span, ...], gazetteer: Gazetteer,
     the gazetteer knows, when at least two parts have one (relaxed)."""
     out = []
     for ent in ents:
-        if ent.label_ not in PLACE_LABELS | set(_NAMED_LABELS) or ent.ent_id_ or _is_org_alias(ent.text):
+        if ent.label_ not in _COMPOUND_LABELS or ent.ent_id_ or _is_org_alias(ent.text):
             continue
         cuts = [t.i for t in ent if t.text == "-" and t.i > ent.start and t.i + 1 < ent.end]
         if not cuts:
@@ -319,7 +345,6 @@ def _joined_spans(doc: Doc, blocked: set[int], gazetteer: Gazetteer) -> list[tup
     preposition or before a bracket ("in Santiago de Compostela (Galicia)"), as bare
     proper names otherwise, and as strong as the model's place that opens them ("the city of
     Mazar-i-Sharif", where the model took "Mazar" alone)."""
-    prepositions = place_words().get("preposition", set())
     text = doc_text(doc)
     out = []
     for match in _JOINED.finditer(text):
@@ -331,9 +356,10 @@ def _joined_spans(doc: Doc, blocked: set[int], gazetteer: Gazetteer) -> list[tup
                      and gazetteer.candidates(_clean(span[:end].text))), None)
         if span is None:
             continue
-        strong = span.start > 0 and doc[span.start - 1].lower_ in prepositions \
+        first = doc[span.start]
+        strong = _after_preposition(doc, span.start) \
             or text[span.end_char:span.end_char + 2].lstrip().startswith("(") \
-            or any(e.start == span.start and e.label_ in PLACE_LABELS for e in doc.ents)
+            or first.ent_iob_ == "B" and first.ent_type_ in PLACE_LABELS
         out.append((span, strong, False))
     return out
 
@@ -421,7 +447,6 @@ def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
     """Runs of proper nouns no entity covers (weak candidates), and the leading place of a run
     the gazetteer does not know ("Dublin" of "Dublin Recreation Services Director"; relaxed).
     A run right after a place preposition ("protested in Fougeres") is strong."""
-    prepositions = place_words().get("preposition", set())
     out, i = [], 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and doc[i].text[:1].isupper() and i not in taken:
@@ -429,14 +454,11 @@ def _propn_spans(doc: Doc, taken: set[int], gazetteer: Gazetteer,
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in taken:
                 j += 1
             run = doc[i:j + 1]
-            out.append((run, i > 0 and doc[i - 1].lower_ in prepositions or _region_after(doc, run), False))
+            out.append((run, _after_preposition(doc, i) or _region_after(doc, run), False))
             if len(run) > 1 and not gazetteer.candidates(_clean(run.text)):
                 found = _leading_place(run, gazetteer)
                 if found is not None:
-                    strong = found[1] == "institution"
-                    out.append((found[0], strong, False))
-                    if not strong:
-                        relaxed.add((found[0].start, found[0].end))
+                    out.append(_leading_entry(*found, relaxed))
             i = j + 1
         else:
             i += 1
@@ -522,7 +544,6 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
     spans += [(span, True, False) for span, _ in listed.values()]
     nouns = _noun_spans(doc, blocked)
     spans += nouns
-    prepositions = place_words().get("preposition", set())
     cued = {(s.start, s.end) for s, _, _ in [*patterns, *nouns]} \
         | {(s.start, s.end) for s, _ in listed.values()}
     spans += _propn_spans(doc, taken, gazetteer, relaxed)
@@ -552,7 +573,7 @@ def _candidates(doc: Doc, gazetteer: Gazetteer, dateline: Optional[tuple[int, in
                            fuzzy_ok and len(key) >= FUZZY_MIN_LENGTH and not any(c.isdigit() for c in key),
                            relaxed=(span.start, span.end) in relaxed,
                            cued=(span.start, span.end) in cued
-                           or span.start > 0 and doc[span.start - 1].lower_ in prepositions,
+                           or _after_preposition(doc, span.start),
                            part=(owner := ent_at.get(span.start)) is not None
                            and span.end <= owner.end and len(owner) > len(span),
                            resident=span.end < len(doc) and doc[span.end].lower_ in residents)
@@ -627,7 +648,6 @@ def _lookup(gazetteer: Gazetteer, mention: _Mention, country_code: Optional[str]
             close += gazetteer.fuzzy_candidates(mention.key, country_code, limit=4,
                                                 cutoff=FUZZY_MIN_SCORE)
         seen: set = set()
-        mention.fuzzy = bool(close)
         for cand, score in sorted(close, key=lambda cs: -cs[1]):
             ident = (cand.place.name, cand.place.lat, cand.place.lon)
             if ident not in seen:
@@ -785,7 +805,7 @@ class _Context:
     #: keys of the names reported on their own evidence, not only as part of a longer name or a
     #: name the model took for a person's or an organisation's, and spelled as written
     firm: set = field(default_factory=set)
-    #: (country, province, district) of the towns each mention key may name
+    #: (country, province, district) → keys of the mentions that may name a town in it
     districts: dict = field(default_factory=dict)
 
 
@@ -810,7 +830,7 @@ def _score(mention: _Mention, cand: Candidate, match: float, ctx: _Context, vote
             score += bonus
     if cand.kind in ("admin2", "district") and p.admin2:  # "Paris and Henry County": the one
         here = (p.country_code, p.admin1, p.admin2)      # holding a town of that name
-        if any(here in found for k, found in ctx.districts.items() if k != mention.key):
+        if any(k != mention.key for k in ctx.districts.get(here, ())):
             score += 1.0
     score += 0.5 if p.country_code in ctx.demonym_countries else 0.0
     total = sum(v for k, v in votes.items() if len(k) == 2)
@@ -875,7 +895,7 @@ def _resolve(mention: _Mention, ctx: _Context, memo: dict) -> None:
     ``memo`` holds the choices made in this round for a name and its candidates."""
     ident = (mention.key, tuple(id(c) for c, _ in mention.candidates))
     if ident in memo:
-        mention.best, mention.score, mention.shares = memo[ident]
+        mention.shares = memo[ident]
         return
     mains = max((c.prior for c, m in mention.candidates if c.main and m >= 1.0), default=-99.0)
     votes: Counter = Counter()
@@ -890,10 +910,7 @@ def _resolve(mention: _Mention, ctx: _Context, memo: dict) -> None:
     top = scored[0][0]
     weights = [math.exp(s - top) for s, _, _ in scored]
     total = sum(weights)
-    mention.shares = [(c, w / total * m) for (_, c, m), w in zip(scored, weights)]
-    mention.best = scored[0][1]
-    mention.score = round(mention.shares[0][1], 3)
-    memo[ident] = (mention.best, mention.score, mention.shares)
+    mention.shares = memo[ident] = [(c, w / total * m) for (_, c, m), w in zip(scored, weights)]
 
 
 def _points(mentions: list[_Mention]) -> dict:
@@ -935,7 +952,7 @@ def _accept(mention: _Mention, ctx: _Context, strong_keys: set[str]) -> bool:
     if mention.strong or mention.key in strong_keys:
         return True
     best = mention.best
-    if best is None or mention.candidates[0][1] < 1.0:
+    if best is None or mention.fuzzy:
         return False
     if best.kind == "admin1" and mention.relaxed and mention.part:
         return _named_elsewhere(best.place.country_code, mention.key, ctx)
@@ -1009,8 +1026,12 @@ def _place_mention(text: str, start: Optional[int], end: Optional[int], cand: Ca
                         parent=p.parent, kind=kind, score=score)
 
 
-def _common_word(mention: _Mention) -> bool:
-    """Whether the name is a direction or a common word alone ("East", "Central", "Capital")."""
+def _doubtful(mention: _Mention) -> bool:
+    """Whether the name is a misspelling (``_Mention.fuzzy``) or a direction or common word
+    alone ("East", "Central", "Capital"): such a name is kept only as a place of a country the
+    article otherwise names, and says nothing about where the article is."""
+    if mention.fuzzy:
+        return True
     words = place_words()
     key = mention.key.lower()
     return key in words.get("qualifier", set()) or key in words.get("generic", set())
@@ -1084,9 +1105,10 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     mentions = [m for m in mentions if m.candidates]
     ctx.names = Counter(normalise(m.key) for m in mentions)
     for m in mentions:
-        ctx.districts.setdefault(m.key, set()).update(
-            (c.place.country_code, c.place.admin1, c.place.admin2) for c, _ in m.candidates
-            if c.kind in ("city", "capital") and c.place.admin2)
+        for c, _ in m.candidates:
+            if c.kind in ("city", "capital") and c.place.admin2:
+                ctx.districts.setdefault((c.place.country_code, c.place.admin1, c.place.admin2),
+                                         set()).add(m.key)
     ctx.demonym_countries = {d.country_code for d in demonyms}
     strong_keys = {m.key for m in mentions if m.strong}
     cued_keys = {m.key for m in mentions if m.cued}
@@ -1100,7 +1122,7 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
                 and not _person_name(doc, m, cued_keys, ctx)]
         ctx.votes, ctx.points = _votes(kept), _points(kept)
         ctx.firm = {m.key for m in kept if (m.strong or m.key in strong_keys or not m.relaxed)
-                    and not (m.fuzzy or _common_word(m))}
+                    and not _doubtful(m)}
     kept = [m for m in mentions if m.best is not None and _accept(m, ctx, strong_keys)
             and not _person_name(doc, m, cued_keys, ctx)]
     # a misspelling is read as a place of a country the article is about, never as a small
@@ -1108,9 +1130,9 @@ def find_places(doc: Doc, gazetteer: Gazetteer, dateline: Optional[str]) -> list
     # and a bare direction or common word ("East", "Northern", "Capital"), which names a region
     # in many countries, only as one of a country the article otherwise names
     countries = {ctx.country, *ctx.demonym_countries,
-                 *(m.best.place.country_code for m in kept if not m.fuzzy and not _common_word(m))} - {None}
+                 *(m.best.place.country_code for m in kept if not _doubtful(m))} - {None}
     out = [_place_mention(m.text, m.start, m.end, m.best, m.score) for m in kept
-           if not (m.fuzzy or _common_word(m)) or m.best.place.country_code in countries]
+           if not _doubtful(m) or m.best.place.country_code in countries]
     out += demonyms
     if home is not None:
         out.append(home)

@@ -66,10 +66,7 @@ def ece(conf: list[float], right: list[bool], bins: int = BINS) -> float:
     the share of events in the bin."""
     if not conf:
         return float("nan")
-    c, r = np.asarray(conf, float), np.asarray(right, float)
-    idx = np.minimum((c * bins).astype(int), bins - 1)
-    return float(sum(abs(r[idx == b].mean() - c[idx == b].mean()) * (idx == b).sum()
-                     for b in range(bins) if (idx == b).any()) / len(c))
+    return float(sum(abs(a - c) * n for _, _, n, c, a in reliability(conf, right, bins)) / len(conf))
 
 
 def reliability(conf: list[float], right: list[bool], bins: int = BINS) -> list[tuple]:
@@ -205,11 +202,6 @@ def fit(rows: list[tuple[dict, bool]], names: tuple[str, ...]) -> tuple[dict[str
         names.remove("weight")
 
 
-def probability(coef: dict[str, float], f: dict[str, float]) -> float:
-    z = coef["intercept"] + sum(v * f[k] for k, v in coef.items() if k != "intercept")
-    return 1 / (1 + math.exp(-z))
-
-
 def write(path: Path = DATA) -> None:
     fitted_on = TRAINING.read_bytes()
     rows = training_rows()
@@ -221,7 +213,7 @@ def write(path: Path = DATA) -> None:
         right = [r for _, r in kept]
         before = [uncalibrated(route, f) for f, _ in kept]
         tables[route] = coef
-        after = [probability(coef, f) for f, _ in retyped]
+        after = [cf.probability(coef, f) for f, _ in retyped]
         lines.append(f"# {route}: fitted on {len(right)} main events ({sum(right)} right), ECE out of fold "
                      f"{ece([round(p, 2) for p in oof], right):.3f} (uncalibrated {ece(before, right):.3f});")
         lines.append(f"#   left out {len(retyped)} retyped ({sum(r for _, r in retyped)} right, mean confidence "

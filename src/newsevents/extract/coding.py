@@ -11,16 +11,14 @@ project's own.
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
 from spacy.tokens import Doc, Span, Token
 
 from ..errors import DataFileError
 from ..extensions import sent_of, sentences
-from ..knowledge import taxonomy
+from ..knowledge import taxonomy, toml
 from ..schema import Event
 from .classify import MODEL_RULE
 from .events import (ARMED_KINDS, KILL, PERSON_KINDS, EventCandidate, _agent_phrase, _children,
@@ -31,11 +29,7 @@ from .events import VIOLENT as VIOLENT_TYPES
 
 @lru_cache(maxsize=None)
 def _word_lists() -> dict[str, list[str]]:
-    name = "coding_rules.toml"
-    try:
-        return tomllib.loads(resources.files("newsevents").joinpath(f"data/{name}").read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(name, reason=str(exc)) from exc
+    return toml("coding_rules.toml")
 
 
 def _words(key: str) -> list[str]:
@@ -176,10 +170,7 @@ AUTHORITY_PEOPLE = {"policeman", "policemen", "guard", "gendarme"}
 def _injured(tok: Token) -> set[str]:
     """Lemmas of who an injury word says was hurt: a verb's passive subject or object, a noun's
     "among"/"to"/"of" object or possessor ("injuries among the marchers")."""
-    heads = _children(tok, "nsubjpass", "dobj", "poss")
-    for p in _children(tok, "prep"):
-        if p.lower_ in ("among", "to", "of"):
-            heads += _children(p, "pobj")
+    heads = _acted_on(tok, ("among", "to", "of"), "nsubjpass", "dobj", "poss")
     return {t.lemma_.lower() for h in heads for t in h.subtree}
 
 
@@ -283,8 +274,6 @@ def code_protest(doc: Doc, e: Event, head: int) -> Optional[tuple[str, str]]:
             return ("MOB_VIOL", "crowd_violence_without_demonstration") if e.type == "VIOL_DEMONSTR" else None
     elif cues["violence"] and not cues["demonstration"] and not _demonstration_act(doc, head):
         return "MOB_VIOL", "crowd_violence_without_demonstration"  # "rioters hurled stones at police"
-        if e.type == "MOB_VIOL" and not cues["violence"]:
-            return None
     if cues["violence"]:
         return "VIOL_DEMONSTR", "demonstrators_violent"
     killed = e.fatalities is not None and (e.fatalities.min or 0) > 0 and cues["intervention"]
@@ -310,23 +299,27 @@ CIVILIAN_TARGETS = frozenset(_words("civilian_targets"))
 OFF_DUTY = frozenset(_words("off_duty"))
 
 
+def _acted_on(tok: Token, preps: tuple[str, ...], *deps: str) -> list[Token]:
+    """The heads of what ``tok`` acts on: its children of relation ``deps`` (its object and
+    passive subject by default) and the objects of its prepositions ``preps``."""
+    heads = _children(tok, *(deps or ("dobj", "nsubjpass")))
+    for p in _children(tok, "prep"):
+        if p.lower_ in preps:
+            heads += _children(p, "pobj")
+    return heads
+
+
 def _target_words(tok: Token) -> set[str]:
     """Lemmas of what a violent trigger is aimed at: its object, passive subject, or the object
     of "on"/"at"/"against"."""
-    heads = _children(tok, "dobj", "nsubjpass")
-    for p in _children(tok, "prep"):
-        if p.lower_ in ("on", "at", "against", "of"):
-            heads += _children(p, "pobj")
+    heads = _acted_on(tok, ("on", "at", "against", "of"))
     return {t.lemma_.lower() for h in heads for t in h.subtree} | {t.lower_ for h in heads for t in h.subtree}
 
 
 def _target_heads(tok: Token) -> set[str]:
     """Lemmas of the heads of what a violent trigger is aimed at, with their modifiers ("an army
     position", "militia commander X"), not what is said of them further ("the son of a soldier")."""
-    heads = _children(tok, "dobj", "nsubjpass")
-    for p in _children(tok, "prep"):
-        if p.lower_ in ("on", "at", "against"):
-            heads += _children(p, "pobj")
+    heads = _acted_on(tok, ("on", "at", "against"))
     return {t.lemma_.lower() for h in heads for t in (h, *_children(h, "compound", "amod", "nmod"))}
 
 

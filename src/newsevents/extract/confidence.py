@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc
 
+from ..errors import DataFileError
+from ..knowledge import toml
 from ..schema import Event
 from .classify import MODEL_RULE, classify
 
@@ -47,15 +49,7 @@ CONFIDENCE_ROUTES = ("trigger", "trigger_alone", "model")
 def confidence_model() -> dict:
     """The calibration of data/confidence.toml: per route, an intercept and a coefficient per
     feature (``tag``: a fixed ``confidence``), checked on first use."""
-    import tomllib
-    from importlib import resources
-    from ..errors import DataFileError
-
-    try:
-        table = tomllib.loads(resources.files("newsevents").joinpath(f"data/{CONFIDENCE_FILE}")
-                              .read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(CONFIDENCE_FILE, reason=str(exc)) from exc
+    table = toml(CONFIDENCE_FILE)
     for route in CONFIDENCE_ROUTES:
         coef = table.get(route)
         if not isinstance(coef, dict) or not all(isinstance(v, (int, float)) for v in coef.values()) \
@@ -77,15 +71,19 @@ def trigger_features(c: EventCandidate) -> dict[str, float]:
             "merged": float(len(c.mentions) > 1)}
 
 
+def probability(coef: dict[str, float], features: dict[str, float]) -> float:
+    """The logistic model ``coef`` (an intercept and a coefficient per feature) on ``features``."""
+    z = coef["intercept"] + sum(v * features[k] for k, v in coef.items() if k != "intercept")
+    return 1 / (1 + math.exp(-z))
+
+
 def confidence(route: str, features: dict[str, float]) -> float:
     """The calibrated probability that the type is right, for an event typed by ``route``
     (see above) with these features."""
     model = confidence_model()
     if route == "tag":
         return float(model["tag"]["confidence"])
-    coef = model[route]
-    z = coef["intercept"] + sum(v * features[k] for k, v in coef.items() if k != "intercept")
-    return round(1 / (1 + math.exp(-z)), 2)
+    return round(probability(model[route], features), 2)
 
 
 def confidence_inputs(doc: Doc, events: list[Event], cands: dict[str, EventCandidate],
@@ -103,15 +101,14 @@ def confidence_inputs(doc: Doc, events: list[Event], cands: dict[str, EventCandi
     routes, read = [], {}
     for e in events:  # most salient first
         c = cands.get(e.id)
-        text = _model_text(doc, c.head) if c is not None else _lead(doc)
         if "acled:note_tag" in e.rule:
             routes.append("tag")
         elif e.rule.startswith(MODEL_RULE):
             routes.append("model")
-            read[e.id] = text
+            read[e.id] = _model_text(doc, c.head) if c is not None else _lead(doc)
         elif use_model and c is not None and not read:
             routes.append("trigger")  # the classifier's word on a text is about its main event
-            read[e.id] = text
+            read[e.id] = _model_text(doc, c.head)
         else:
             routes.append("trigger_alone")
     texts = sorted(set(read.values()))

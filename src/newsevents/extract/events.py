@@ -544,6 +544,11 @@ def _of_a_kind(a: EventCandidate, b: EventCandidate) -> bool:
                                             for x, y in ((a, b), (b, a)))
 
 
+def _headline_only(doc: Doc, c: EventCandidate, end: int) -> bool:
+    """Whether all of ``c``'s mentions are in the headline, which ends at ``end``."""
+    return all(doc[i].idx < end for i in c.mentions)
+
+
 def merge_headline(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate]:
     """A headline announces the event its lead tells: an event told only in the headline is one
     with the first event of the lead's first sentence (``lead_sentence``) of a joinable family,
@@ -551,12 +556,12 @@ def merge_headline(doc: Doc, cands: list[EventCandidate]) -> list[EventCandidate
     the two name different people or the lead's is told as earlier ("had ..."). The record keeps
     both mentions, so it has the lead's date, place and people, and still ranks as told in the
     headline (``salience``)."""
-    end = headline_end(doc)
-    lead = lead_sentence(doc) if end else None
+    lead = lead_sentence(doc)
     if lead is None:
         return cands
+    end = headline_end(doc)
     out = list(cands)
-    for h in [c for c in cands if all(doc[i].idx < end for i in c.mentions)]:
+    for h in [c for c in cands if _headline_only(doc, c, end)]:
         told = next((c for c in out if lead.start <= c.head < lead.end
                      and _of_a_kind(h, c)
                      and not (_named(h) and _named(c) and not _named(h) & _named(c))
@@ -842,8 +847,9 @@ def event_location(doc: Doc, c: EventCandidate) -> Optional[Location]:
     attached = [p for p in places if (root := _root(doc, p.start, p.end)) is not None
                 and root.i not in gov and _reaches(doc, root, gov)]
     if attached:  # attached to the trigger, told as where it happened rather than what about
-        told = {id(p): _how_told(doc, p) for p in attached}
-        attached = [p for p in attached if told[id(p)] == min(told.values())]
+        told = [_how_told(doc, p) for p in attached]
+        lowest = min(told)
+        attached = [p for p, how in zip(attached, told) if how == lowest]
         chosen = _narrowed(doc, c, in_named_region(doc, places, _most_precise(attached)))
         return _location(_finest_named(doc, c, chosen), "text")
     held = _occasion_country(doc, gov)
@@ -861,9 +867,14 @@ def _occasions(doc: Doc) -> list[tuple[PlaceMention, Token]]:
     """Demonyms naming an occasion, with the occasion's noun ("the Brazilian Grand Prix", "the
     Kenyan elections"): such occasions are held in the country they are named after. Other
     demonyms say who, not where ("Turkish troops")."""
+    found = doc._.places or []
+    return per_doc(doc, "newsevents_occasions", found, lambda: _find_occasions(doc, found))
+
+
+def _find_occasions(doc: Doc, places: list[PlaceMention]) -> list[tuple[PlaceMention, Token]]:
     occasions = place_words().get("occasion", set())
     out = []
-    for p in doc._.places or []:
+    for p in places:
         if p.kind != "demonym" or p.lat is None or (root := _root(doc, p.start, p.end)) is None:
             continue
         if root.dep_ not in ("amod", "compound", "nmod"):
@@ -958,18 +969,18 @@ def in_named_region(doc: Doc, places: list[PlaceMention], chosen: PlaceMention) 
         containing.append(cue)
     for n in range(before, i):  # "Bigcity, Northshire" with Northshire chosen: Bigcity
         p = places[n]
-        rank = PRECISION_RANK.get(p.precision, 6)
-        larger = [r for r in places[n + 1:i] + chain if PRECISION_RANK.get(r.precision, 6) > rank]
+        rank = _rank(p)
+        larger = [r for r in places[n + 1:i] + chain if _rank(r) > rank]
         if chosen in larger and all(_within(p, r) for r in larger):
             return p
-    rank = PRECISION_RANK.get(chosen.precision, 6)
+    rank = _rank(chosen)
     # a town named like its province after a comma stands for the province ("Greenfield,
     # Eastshire" where Eastshire is also the province's main town)
     # and a place of another country after a comma is where the namesake lies ("Eastville,
     # Bigcity" with Eastville known only abroad), unless the names are a list ("Paris, Rome
     # and Vienna")
     listed = chain[-1].end is not None and _LIST_END.match(doc_text(doc), chain[-1].end) is not None
-    larger = [r for r, cue in zip(chain[1:], containing) if cue or PRECISION_RANK.get(r.precision, 6) > rank
+    larger = [r for r, cue in zip(chain[1:], containing) if cue or _rank(r) > rank
               or r.admin1 and r.name and normalise(r.admin1) == normalise(r.name)
               or not listed and r.country_code != chosen.country_code]
     if not larger or all(_within(chosen, r) for r in larger):
@@ -1047,10 +1058,10 @@ def _finest_named(doc: Doc, c: EventCandidate, place: PlaceMention) -> PlaceMent
               and "\n\n" not in text[min(p.start, head):max(p.start, head)]]
     if not inside:
         return place
-    finest = min(inside, key=lambda p: PRECISION_RANK.get(p.precision, 6))
-    rank = PRECISION_RANK.get(finest.precision, 6)
+    finest = min(inside, key=_rank)
+    rank = _rank(finest)
     if all((p.name, p.country_code) == (finest.name, finest.country_code)
-           or PRECISION_RANK.get(p.precision, 6) > rank and _within(finest, p) for p in inside):
+           or _rank(p) > rank and _within(finest, p) for p in inside):
         return finest
     return place
 
@@ -1068,10 +1079,15 @@ PRECISION_RANK = {"landmark": 0, "neighbourhood": 1, "city": 2, "admin2": 3, "ad
 REGION_SHARE = 0.5  # what naming a region adds to each place the article names inside it
 
 
+def _rank(p: PlaceMention) -> int:
+    """How coarse a place is (``PRECISION_RANK``; 6 for a precision it does not list)."""
+    return PRECISION_RANK.get(p.precision, 6)
+
+
 def _inside(place: PlaceMention, region: PlaceMention) -> bool:
     """Whether ``place`` lies in ``region``, a country or a first-level division."""
     if region.country_code is None or place.country_code != region.country_code \
-            or PRECISION_RANK.get(place.precision, 6) >= PRECISION_RANK.get(region.precision, 6):
+            or _rank(place) >= _rank(region):
         return False
     return region.precision == "country" or region.precision == "admin1" and place.admin1 == region.name
 
@@ -1095,7 +1111,7 @@ def main_place(doc: Doc) -> Optional[PlaceMention]:
     counts = Counter((p.name, p.country_code) for p in places)
     score = {k: n + REGION_SHARE * sum(m for r, m in counts.items() if _inside(first[k], first[r]))
              for k, n in counts.items()}
-    best = min(first, key=lambda k: (-score[k], PRECISION_RANK.get(first[k].precision, 6), first[k].start or 0))
+    best = min(first, key=lambda k: (-score[k], _rank(first[k]), first[k].start or 0))
     return first[best]
 
 
@@ -1324,11 +1340,13 @@ def headline_sentences(doc: Doc) -> int:
 def lead_sentence(doc: Doc) -> Optional[Span]:
     """The first sentence of the lead under a headline (None when there is no headline): the
     first sentence after it, past further heading lines (a subtitle or standfirst)."""
-    sents = sentences(doc)
-    i = headline_sentences(doc)
-    while 0 < i < len(sents) - 1 and _heading(sents[i].text) and _ends_line(doc, sents[i]):
-        i += 1
-    return sents[i] if 0 < i < len(sents) else None
+    def compute() -> Optional[Span]:
+        sents = sentences(doc)
+        i = headline_sentences(doc)
+        while 0 < i < len(sents) - 1 and _heading(sents[i].text) and _ends_line(doc, sents[i]):
+            i += 1
+        return sents[i] if 0 < i < len(sents) else None
+    return per_doc(doc, "newsevents_lead_sentence", len(doc), compute)
 
 
 def _ends_line(doc: Doc, sent: Span) -> bool:
@@ -1464,11 +1482,11 @@ def headline_partner(doc: Doc, c: EventCandidate, cands: list[EventCandidate]) -
     the headline, a stand-in at the root of the lead's first sentence (unless that sentence tells
     another event of its kind); for one told only there under a headline that tells no event, a
     stand-in at the headline's root (None otherwise)."""
-    end = headline_end(doc)
-    lead = lead_sentence(doc) if end else None
+    lead = lead_sentence(doc)
     if lead is None:
         return None
-    if all(doc[i].idx < end for i in c.mentions):
+    end = headline_end(doc)
+    if _headline_only(doc, c, end):
         if any(lead.start <= x.head < lead.end and _of_a_kind(c, x) for x in cands if x is not c):
             return None  # the lead tells another event of its kind (``merge_headline`` kept them apart)
         sent = lead

@@ -17,6 +17,7 @@ from spacy.tokens import Token
 
 from ..errors import DataFileError
 from ..extensions import sent_of
+from ..knowledge import toml
 
 if TYPE_CHECKING:
     from .events import TriggerDef
@@ -39,14 +40,7 @@ FIGURATIVE_PLACES = ("subject", "object", "object_modifier", "prep", "modifier",
 @lru_cache(maxsize=1)
 def _table() -> dict:
     """``data/figurative.toml``, read once."""
-    import tomllib
-
-    from ..knowledge import data_lines
-
-    try:
-        return tomllib.loads("\n".join(data_lines("figurative.toml")))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError("figurative.toml", reason=str(exc)) from exc
+    return toml("figurative.toml")
 
 
 @lru_cache(maxsize=1)
@@ -109,6 +103,13 @@ def figurative_frame(tok: Token) -> dict[str, set[str]]:
             "head": _lemmas(head)}
 
 
+@lru_cache(maxsize=None)
+def _rules_for(words: tuple[str, ...], pos: str) -> tuple[FigurativeRule, ...]:
+    """The rules of ``figurative.toml`` for a trigger's words and part of speech."""
+    phrase = " ".join(words).replace(" - ", "-")
+    return tuple(r for r in figurative_rules()[3] if phrase in r.triggers or f"{phrase}/{pos}" in r.triggers)
+
+
 def figurative(tok: Token, d: TriggerDef) -> bool:
     """Trigger ``tok`` used in a figurative, sporting or business sense ("ended a 50-year title
     drought", "stocks crashed", "captured the title", "won by a landslide"): a rule of
@@ -118,8 +119,7 @@ def figurative(tok: Token, d: TriggerDef) -> bool:
     sport words speak for the figurative sense, a rule's own ``unless`` words). News streams mix
     sport and business with politics; an event word there is read in its literal sense only when
     the text supports it."""
-    phrase = " ".join(d.words).replace(" - ", "-")
-    rules = [r for r in figurative_rules()[3] if phrase in r.triggers or f"{phrase}/{d.pos}" in r.triggers]
+    rules = _rules_for(d.words, d.pos)
     if not rules:
         return False
     literal, crowds, _, _ = figurative_rules()

@@ -63,3 +63,40 @@ def test_migrations_match_the_models(store):
     drift = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("articles_fts"))
              and not (d[0] == "remove_index" and d[1].name == "ix_articles_fts")]
     assert drift == []
+
+
+def _unavailable(message: str) -> StoreUnavailable:
+    from sqlalchemy.exc import OperationalError
+    cause = OperationalError("PRAGMA journal_mode=WAL", {}, Exception(message))
+    try:
+        raise StoreUnavailable("sqlite:///x.db", reason=message) from cause
+    except StoreUnavailable as exc:
+        return exc
+
+
+def test_a_lock_held_by_another_opener_is_waited_for(monkeypatch, tmp_path):
+    from newsevents.store import db
+    real, tries = db._open, []
+
+    def flaky(url, migrate):
+        tries.append(url)
+        if len(tries) < 3:
+            raise _unavailable("database is locked")
+        return real(url, migrate)
+    monkeypatch.setattr(db, "_open", flaky)
+    monkeypatch.setattr(db.time, "sleep", lambda s: None)
+    with open_store(str(tmp_path / "new.db")) as store:
+        assert current_revision(store) and len(tries) == 3
+
+
+def test_other_open_errors_are_not_retried(monkeypatch):
+    from newsevents.store import db
+    tries = []
+
+    def broken(url, migrate):
+        tries.append(url)
+        raise _unavailable("unable to open database file")
+    monkeypatch.setattr(db, "_open", broken)
+    with pytest.raises(StoreUnavailable):
+        open_store("sqlite:////nonexistent/dir/x.db")
+    assert len(tries) == 1

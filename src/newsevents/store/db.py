@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,9 +94,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+OPEN_RETRY_SECONDS = 30.0
+
+
 def open_store(url: Optional[str] = None, *, migrate: bool = True) -> Store:
-    """Open (creating if needed) the store at ``url`` and bring its schema up to date."""
+    """Open (creating if needed) the store at ``url`` and bring its schema up to date. A lock
+    another process holds is waited for, up to OPEN_RETRY_SECONDS: two processes creating one
+    new SQLite file at once can be told "database is locked" straight away, without SQLite's
+    busy timeout, while the other switches the new file to WAL."""
     resolved = resolve_url(url)
+    deadline = time.monotonic() + OPEN_RETRY_SECONDS
+    while True:
+        try:
+            return _open(resolved, migrate)
+        except StoreUnavailable as exc:
+            if exc.__cause__ is None or not transient(exc.__cause__) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _open(resolved: str, migrate: bool) -> Store:
     try:
         engine = make_engine(resolved)
         with engine.connect() as conn:
@@ -104,8 +122,22 @@ def open_store(url: Optional[str] = None, *, migrate: bool = True) -> Store:
         raise StoreUnavailable(_safe(resolved), reason=_reason(exc)) from exc
     store = Store(engine, sessionmaker(engine, expire_on_commit=False))
     if migrate:
-        upgrade(store)
+        try:
+            upgrade(store)
+        except StoreUnavailable:
+            store.close()
+            raise
     return store
+
+
+def transient(exc: BaseException) -> bool:
+    """A lock or deadlock another writer caused: worth trying again."""
+    orig = getattr(exc, "orig", exc)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in ("40001", "40P01", "55P03"):  # serialization failure, deadlock, lock timeout
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def upgrade(store: Store) -> str:

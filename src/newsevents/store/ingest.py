@@ -25,7 +25,7 @@ from ..schema import Article, ArticleResult, ReadProblem
 from ..settings import Settings
 from . import link as linking
 from .convert import article_row, event_row, get_place, mention_rows
-from .db import Store
+from .db import Store, transient
 from .schema import StoredArticle, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def store_result(store: Store, result: ArticleResult, *, replace: bool = False,
             if attempt == RETRIES:
                 raise _write_error(result.article.id, exc) from exc
         except (OperationalError, DBAPIError) as exc:
-            if not _transient(exc) or attempt == RETRIES:
+            if not transient(exc) or attempt == RETRIES:
                 raise _write_error(result.article.id, exc) from exc
         except SQLAlchemyError as exc:
             raise _write_error(result.article.id, exc) from exc
@@ -197,16 +197,6 @@ def _store_once(store: Store, result: ArticleResult, digest: str, *, replace: bo
         if link:
             linking.link_article(s, article)
         return outcome
-
-
-def _transient(exc: BaseException) -> bool:
-    """A lock or deadlock another writer caused: worth trying again."""
-    orig = getattr(exc, "orig", exc)
-    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
-    if state in ("40001", "40P01", "55P03"):  # serialization failure, deadlock, lock timeout
-        return True
-    message = str(orig).lower()
-    return "database is locked" in message or "database table is locked" in message
 
 
 def _disk_full(exc: BaseException) -> bool:

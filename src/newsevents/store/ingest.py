@@ -181,14 +181,10 @@ def _fit_strings(session: Session, _context, _instances) -> None:
                 setattr(obj, key, value[:length])
 
 
-# on every session of the process, once: a listener added to each store's session factory
-# (checked with ``event.contains``) was missing once in a full test run on PostgreSQL, and every
-# write should fit its columns anyway
-event.listen(Session, "before_flush", _fit_strings)
-
-
 def _store_once(store: Store, result: ArticleResult, digest: str, *, replace: bool,
                 link: bool) -> str:
+    if not event.contains(store.sessions, "before_flush", _fit_strings):
+        event.listen(store.sessions, "before_flush", _fit_strings)
     with store.session() as s:
         existing = s.scalar(select(StoredArticle).where(StoredArticle.content_hash == digest))
         if existing is not None and not replace:

@@ -23,6 +23,7 @@ from pathlib import Path
 from newsevents import __version__
 from newsevents.errors import NewsEventsError
 from newsevents.evaluate import evaluate, headline_figures
+from newsevents.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BENCH = ROOT.parent / "shared" / "benchmarks"
@@ -87,7 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N inputs of each set")
     parser.add_argument("--update-docs", action="store_true",
                         help=f"rewrite the results section of {DOCS.relative_to(ROOT)}")
+    parser.add_argument("--config", type=Path, help="a settings TOML file overlaying the defaults")
     args = parser.parse_args(argv)
+    settings = load_settings(args.config) if args.config else None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     results = {}
@@ -95,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, path in find_sets(args.bench_dir, args.sets).items():
         print(f"{name} ...", file=sys.stderr)
         try:
-            figures = evaluate(path, output=BUILD / f"{name}.jsonl", limit=args.limit,
+            figures = evaluate(path, settings=settings, output=BUILD / f"{name}.jsonl", limit=args.limit,
                                progress=sys.stderr.isatty())
         except NewsEventsError as exc:
             print(f"error: {name}: {exc}", file=sys.stderr)

@@ -52,6 +52,8 @@ def build_pipeline(settings: Settings) -> Language:
     entities.add_entity_ruler(nlp)
     for stage in STAGES:
         config = {"gazetteer_path": str(settings.gazetteer_path())} if stage == "newsevents_places" else {}
+        if stage == "newsevents_events":
+            config = {"spacy_model": settings.model, "role_policy": settings.role_policy}
         nlp.add_pipe(stage, config=config)
     return nlp
 

@@ -183,6 +183,21 @@ class TypeNames(Model):
     cameo: Optional[str] = None
 
 
+class AcledActors(Model):
+    """The event's actors as ACLED codes them (extract/acled_actors.py): generic names such as
+    "Police Forces of Nigeria" or "Civilians (Pakistan)", associated actors joined by "; ",
+    interaction codes 1-8 (0: no such actor) and their two-digit combination."""
+
+    actor1: str = ""
+    assoc_actor_1: str = ""
+    inter1: int = 0
+    actor2: str = ""
+    assoc_actor_2: str = ""
+    inter2: int = 0
+    interaction: int = 0
+    civilian_targeting: bool = False
+
+
 class Event(Model):
     id: str
     type: str
@@ -202,6 +217,7 @@ class Event(Model):
     rule: Optional[str] = None  # which rule or model produced the event
     mentions: list[Span] = Field(default_factory=list)  # other spans reporting the same event
     salience: float = 0.0
+    acled: Optional[AcledActors] = None  # None for types outside ACLED's scope
 
 
 class Mentions(Model):

@@ -9,7 +9,7 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -26,6 +26,9 @@ class Settings(BaseModel):
     gazetteer: str = ""
     gazetteer_min_population: int = 500
     batch_size: int = 32
+    # how event arguments are found: "model" (the learned role model, the rules where it finds
+    # none), "rules" (the rules, the model where they find none) or "off" (rules only)
+    role_policy: Literal["model", "rules", "off"] = "model"
 
     def gazetteer_path(self) -> Path:
         if self.gazetteer:

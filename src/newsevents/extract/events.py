@@ -35,6 +35,7 @@ from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Qua
 from ..schema import Span as TextSpan
 from ..gazetteer import normalise
 from .actors import ActorMention
+from .acled_actors import code_events
 from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
 from .confidence import calibrate, confidence, trigger_features
@@ -391,8 +392,11 @@ def trigger_hits(doc: Doc) -> Iterator[tuple[Token, TriggerDef, list[int], Token
             yield tok, d, tokens, _phrase_head(doc, tokens) if len(tokens) > 1 else tok
 
 
-def find_event_candidates(doc: Doc) -> list[EventCandidate]:
-    """Event mentions from triggers, with arguments, merged into events."""
+def find_event_candidates(doc: Doc, role_model=None, role_policy: str = "model") -> list[EventCandidate]:
+    """Event mentions from triggers, with arguments, merged into events. With a ``role_model``
+    (``roles.RoleModel``) the learned argument roles give each trigger its agents and targets
+    (``role_policy`` "model": the model's, the rules' only where it finds none; "rules": the
+    rules', the model's where they find none)."""
     idx = ActorIndex(doc, doc._.actors or [])
     cands = []
     for tok, d, tokens, head in trigger_hits(doc):
@@ -402,6 +406,8 @@ def find_event_candidates(doc: Doc) -> list[EventCandidate]:
             continue
         cand = _candidate(doc, tok, d, tokens, idx)
         if cand is not None:
+            if role_model is not None:
+                learned_arguments(doc, cand, idx, role_model, role_policy)
             cands.append(cand)
     cands += protesters_acting(doc, idx, cands)
     cands.sort(key=lambda c: c.head)
@@ -463,6 +469,41 @@ def _candidate(doc: Doc, tok: Token, d: TriggerDef, tokens: list[int],
                           trigger=(min(tokens), max(tokens) + 1), head=head.i, mentions=[head.i],
                           agents=_dedupe(agents), targets=targets,
                           extra=[q for q in _quantities_for(doc, extra)])
+
+
+def _phrase_mentions(doc: Doc, p, idx: ActorIndex, kind: str, exclude=()) -> list[ActorMention]:
+    """The actor mention(s) a learned argument phrase stands for: a pronoun's antecedent, the
+    known actor mention at its head, or a new mention of the phrase with the learned kind."""
+    root = doc[p.root]
+    if root.pos_ == "PRON":
+        return idx.resolve(root, list(exclude)) if root.lower_ in PRONOUNS_ONE | PRONOUNS_MANY else []
+    known = idx.by_token.get(p.root)
+    if known is not None:
+        return [known]
+    span = doc[p.start:p.end]
+    return [ActorMention(start=p.start, end=p.end, head=p.root, text=span.text,
+                         start_char=span.start_char, end_char=span.end_char, kind=kind)]
+
+
+def learned_arguments(doc: Doc, c: EventCandidate, idx: ActorIndex, model, policy: str) -> None:
+    """Agents and targets of ``c`` from the learned role model (``roles``), combined with the
+    rules' by ``policy``."""
+    from . import roles
+
+    trigger = doc[c.head]
+    cands = [p for p in roles.phrases(trigger.sent) if p.root != trigger.i]
+    kinds = [k for k, _ in model.kind_of([roles.phrase_text(doc, p) for p in cands])]
+    kind_at = {p.root: k for p, k in zip(cands, kinds)}
+    found_a, found_t = roles.arguments(model, trigger, cands, kinds)
+    agents = _dedupe([m for p, _ in found_a for m in _phrase_mentions(doc, p, idx, kind_at[p.root])])
+    targets = _dedupe([m for p, _ in found_t for m in _phrase_mentions(doc, p, idx, kind_at[p.root], agents)
+                       if m not in agents])
+    if policy == "model":
+        c.agents = agents or c.agents
+        c.targets = targets or c.targets
+    else:
+        c.agents = c.agents or agents
+        c.targets = c.targets or targets
 
 
 def _quantities_for(doc: Doc, mentions: list[ActorMention]) -> list[Quantity]:
@@ -1543,12 +1584,23 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
         events = apply_type_model(doc, events, by_id)
     apply_coding_rules(doc, events, by_id)
     calibrate(doc, events, by_id, use_model)
+    main = main_place(doc)
+    code_events(doc, events, main.country if main is not None else None)
     return events
 
 
-@Language.factory("newsevents_events")
-def make_events(nlp: Language, name: str):
+@Language.factory("newsevents_events", default_config={"spacy_model": "", "role_policy": "model"},
+                  requires=["doc._.actors", "doc._.places", "doc._.times", "doc._.quantities"],
+                  assigns=["doc._.event_candidates"])
+def make_events(nlp: Language, name: str, spacy_model: str, role_policy: str):
+    """``spacy_model``: the model package the argument-role model is trained with (none: rules
+    only); ``role_policy``: "model" or "rules" first (``find_event_candidates``)."""
+    model = None
+    if spacy_model and role_policy != "off":
+        from .roles import role_model
+        model = role_model(spacy_model)
+
     def events_component(doc: Doc) -> Doc:
-        doc._.event_candidates = find_event_candidates(doc)
+        doc._.event_candidates = find_event_candidates(doc, model, role_policy)
         return doc
     return events_component

@@ -1,0 +1,172 @@
+"""ACLED's actor coding of an event: actor1/actor2 with their associated actors, interaction codes,
+interaction and civilian targeting (``Event.acled``), following ACLED's codebook conventions.
+
+The events stage finds who acted and who was acted on; ACLED's coding adds what its definitions
+imply and the text often leaves unsaid, each convention a line of ``data/acled_actors.toml``:
+violence against civilians has civilians as actor2 by definition and, when no perpetrator is
+named, an "Unidentified Armed Group"; a battle has armed actors on both sides; an arrest is made
+by the state's police unless another force is named; a demonstration's actor1 is the protesters.
+Actors are named as ACLED names generic actors ("Military Forces of Russia" for "Russian forces",
+"Civilians (Pakistan)"), their country taken from a demonym in the actor's words, else the
+event's place, else the article's main place.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Optional
+
+from spacy.tokens import Doc
+
+from ..knowledge import taxonomy, toml
+from ..schema import AcledActors, Actor, Event
+
+STATE, ARMED, CIVILIAN, NONE = {1, 8}, {2, 3, 4}, {7}, 0
+
+
+@lru_cache(maxsize=1)
+def conventions() -> dict:
+    """data/acled_actors.toml, checked: known kinds, valid codes, known conventions."""
+    from ..errors import DataFileError
+
+    data = toml("acled_actors.toml")
+    for table in ("inter", "names", "associated", "types"):
+        if not isinstance(data.get(table), dict):
+            raise DataFileError("acled_actors.toml", reason=f"missing table [{table}]")
+    bad = {k: v for k, v in data["inter"].items() if v not in range(1, 9)}
+    known = {"civilian_target", "battle", "remote", "arrest", "crowd", "against_crowd", "property", "as_found"}
+    bad |= {k: v for k, v in data["types"].items() if v not in known or k not in taxonomy()}
+    if bad:
+        raise DataFileError("acled_actors.toml", reason=f"invalid entries: {bad}")
+    return data
+
+
+def inter_of(actor: Actor) -> int:
+    return conventions()["inter"].get(actor.kind, 0)
+
+
+def _is_state(a: Actor) -> bool:
+    return inter_of(a) == 1 or (inter_of(a) == 8 and a.kind == "foreign_government")
+
+
+def _country_of(doc: Optional[Doc], actor: Actor, default: str) -> str:
+    """The country of a demonym or country name inside the actor's words, else ``default``."""
+    if doc is None or actor.start is None:
+        return default
+    for pm in doc._.places or []:
+        if pm.start is None or not pm.country or not (actor.start <= pm.start and pm.end <= actor.end):
+            continue
+        if pm.kind == "demonym" or pm.precision == "country":
+            return pm.country
+    return default
+
+
+def _name(doc: Optional[Doc], a: Actor, country: str) -> str:
+    """ACLED's generic name for the actor's kind, else its own (canonical) name."""
+    pattern = conventions()["names"].get(a.kind)
+    if pattern and not (a.kind == "government" and a.name):
+        return pattern.format(country=_country_of(doc, a, country) or "International")
+    return a.name or a.text or ""
+
+
+def _civilians(doc: Optional[Doc], targets: list[Actor], country: str) -> tuple[str, list[str]]:
+    """"Civilians (C)" and the associated groups and affiliations the targets name."""
+    assoc = []
+    for t in targets:
+        group = conventions()["associated"].get(t.kind)
+        if group:
+            assoc.append(group.format(country=_country_of(doc, t, country) or country or "International"))
+        if t.affiliation:
+            assoc.append(t.affiliation)
+    return f"Civilians ({country or 'International'})", list(dict.fromkeys(assoc))
+
+
+def _side(doc: Optional[Doc], actors: list[Actor], country: str) -> tuple[str, list[str], int]:
+    named = [a for a in actors if inter_of(a)]
+    if not named:
+        return "", [], NONE
+    first = named[0]
+    rest = list(dict.fromkeys(_name(doc, a, country) for a in named[1:]))
+    name = _name(doc, first, country)
+    return name, [r for r in rest if r != name], inter_of(first)
+
+
+def _harmed(e: Event) -> bool:
+    return bool((e.fatalities and (e.fatalities.min or e.fatalities.max))
+                or (e.injuries and (e.injuries.min or e.injuries.max)))
+
+
+def code_event(e: Event, country: str, doc: Optional[Doc] = None) -> Optional[AcledActors]:
+    """ACLED's actors of ``e`` (None for types outside ACLED's scope); ``country`` is the event's."""
+    names = taxonomy().get(e.type, {})
+    if not names.get("acled_event_type"):
+        return None
+    convention = conventions()["types"].get(e.type, "as_found")
+    unidentified = (f"Unidentified Armed Group ({country or 'International'})", 3)
+    agents = [a for a in e.agents if inter_of(a)]
+    targets = [t for t in e.targets if inter_of(t) and t not in agents]
+    armed_agents = [a for a in agents if inter_of(a) in STATE | ARMED]
+    armed_targets = [t for t in targets if inter_of(t) in STATE | ARMED]
+    a1, as1, i1 = _side(doc, agents, country)
+    a2, as2, i2 = _side(doc, targets, country)
+    if convention in ("civilian_target", "property", "remote", "battle"):
+        a1, as1, i1 = _side(doc, armed_agents, country) if armed_agents else (*unidentified[:1], [], unidentified[1])
+    if convention == "civilian_target":
+        a2, as2 = _civilians(doc, targets, country)
+        i2 = 7
+    elif convention == "property":
+        if armed_targets:
+            a2, as2, i2 = _side(doc, armed_targets, country)
+        else:
+            (a2, as2), i2 = _civilians(doc, targets, country), 7
+    elif convention == "remote":
+        if armed_targets:
+            a2, as2, i2 = _side(doc, armed_targets, country)
+        elif _harmed(e):
+            (a2, as2), i2 = _civilians(doc, targets, country), 7
+        else:
+            a2, as2, i2 = "", [], NONE
+    elif convention == "battle":
+        if armed_targets:
+            a2, as2, i2 = _side(doc, armed_targets, country)
+        elif i1 == 1:
+            a2, as2, i2 = unidentified[0], [], unidentified[1]
+        else:
+            a2, as2, i2 = f"Military Forces of {country or 'International'}", [], 1
+        if e.type == "GOV_REGAINS_TERIT" and i1 != 1 and i2 == 1:
+            (a1, as1, i1), (a2, as2, i2) = (a2, as2, i2), (a1, as1, i1)
+    elif convention == "arrest":
+        state = [a for a in agents if _is_state(a)]
+        a1, as1, i1 = _side(doc, state, country) if state else (f"Police Forces of {country or 'International'}", [], 1)
+        if not targets or not armed_targets:
+            (a2, as2), i2 = _civilians(doc, targets, country), 7
+    elif convention == "crowd":
+        crowd_kind = "rioters" if e.type in ("VIOL_DEMONSTR", "MOB_VIOL") else "protesters"
+        pattern = conventions()["names"][crowd_kind]
+        a1, i1 = pattern.format(country=country or "International"), conventions()["inter"][crowd_kind]
+        as1 = [n for n in (_name(doc, a, country) for a in agents if inter_of(a) not in (5, 6)) if n]
+        others = [t for t in targets if inter_of(t) not in (5, 6)]
+        if e.type == "PROTEST_WITH_INTER":
+            state = [a for a in [*e.agents, *e.targets] if _is_state(a)]
+            a2, as2, i2 = _side(doc, state, country) if state else (f"Police Forces of {country or 'International'}", [], 1)
+        elif e.type == "MOB_VIOL" and others:
+            a2, as2, i2 = _side(doc, others, country)
+        else:
+            a2, as2, i2 = _side(doc, others, country) if others else ("", [], NONE)
+    elif convention == "against_crowd":
+        state = [a for a in [*e.agents, *e.targets] if _is_state(a)]
+        a1, as1, i1 = _side(doc, state, country) if state else (f"Police Forces of {country or 'International'}", [], 1)
+        a2, as2, i2 = conventions()["names"]["protesters"].format(country=country or "International"), [], 6
+    interaction = int("".join(str(c) for c in sorted(x for x in (i1, i2) if x)) or 0)
+    violent = names.get("acled_event_type") in ("Battles", "Explosions/Remote violence",
+                                                "Violence against civilians", "Riots")
+    return AcledActors(actor1=a1, assoc_actor_1="; ".join(as1), inter1=i1, actor2=a2,
+                       assoc_actor_2="; ".join(as2), inter2=i2, interaction=interaction,
+                       civilian_targeting=violent and i2 == 7)
+
+
+def code_events(doc: Doc, events: list[Event], article_country: Optional[str]) -> None:
+    """Set ``acled`` on every event of the doc."""
+    for e in events:
+        country = (e.location.country if e.location and e.location.country else None) or article_country or ""
+        e.acled = code_event(e, country, doc)

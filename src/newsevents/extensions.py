@@ -19,6 +19,9 @@ DOC_EXTENSIONS = {
     "actors": None,  # list[ActorMention] (newsevents.extract.actors)
     "quantities": None,  # list[Quantity]
     "event_candidates": None,  # list[EventCandidate] (newsevents.extract.events)
+    # (agents, targets) the role model finds around the root of the first sentence, for an event
+    # the classifier finds there with no trigger of its own (newsevents.extract.events)
+    "lead_arguments": None,
     "events": None,  # list[Event]
 }
 

@@ -27,8 +27,8 @@ class Settings(BaseModel):
     gazetteer_min_population: int = 500
     batch_size: int = 32
     # how event arguments are found: "model" (the learned role model, the rules where it finds
-    # none), "rules" (the rules, the model where they find none) or "off" (rules only)
-    role_policy: Literal["model", "rules", "off"] = "model"
+    # none), "union" (both), "rules" (the rules, the model where they find none) or "off"
+    role_policy: Literal["model", "union", "rules", "off"] = "model"
 
     def gazetteer_path(self) -> Path:
         if self.gazetteer:

@@ -409,6 +409,8 @@ def find_event_candidates(doc: Doc, role_model=None, role_policy: str = "model")
             if role_model is not None:
                 learned_arguments(doc, cand, idx, role_model, role_policy)
             cands.append(cand)
+    if role_model is not None:
+        doc._.lead_arguments = lead_arguments(doc, idx, role_model)
     cands += protesters_acting(doc, idx, cands)
     cands.sort(key=lambda c: c.head)
     cands = merge_in_sentences(doc, cands)
@@ -485,6 +487,19 @@ def _phrase_mentions(doc: Doc, p, idx: ActorIndex, kind: str, exclude=()) -> lis
                          start_char=span.start_char, end_char=span.end_char, kind=kind)]
 
 
+def lead_arguments(doc: Doc, idx: ActorIndex, model) -> tuple[list[ActorMention], list[ActorMention]]:
+    """The learned arguments of the first sentence's root (its main verb, most often the event's
+    word when the lexicon has none for it)."""
+    sents = sentences(doc)
+    if not sents:
+        return [], []
+    first = sents[0]
+    c = EventCandidate(type="OTHER", weight=0.0, rule="lead", trigger=(first.root.i, first.root.i + 1),
+                       head=first.root.i)
+    learned_arguments(doc, c, idx, model, "model")
+    return c.agents, c.targets
+
+
 def learned_arguments(doc: Doc, c: EventCandidate, idx: ActorIndex, model, policy: str) -> None:
     """Agents and targets of ``c`` from the learned role model (``roles``), combined with the
     rules' by ``policy``."""
@@ -498,7 +513,11 @@ def learned_arguments(doc: Doc, c: EventCandidate, idx: ActorIndex, model, polic
     agents = _dedupe([m for p, _ in found_a for m in _phrase_mentions(doc, p, idx, kind_at[p.root])])
     targets = _dedupe([m for p, _ in found_t for m in _phrase_mentions(doc, p, idx, kind_at[p.root], agents)
                        if m not in agents])
-    if policy == "model":
+    targets = _dedupe(targets + [m for m in _names_after(targets, idx) if m not in agents])
+    if policy == "union":
+        c.agents = _dedupe(agents + [m for m in c.agents if m not in targets])
+        c.targets = _dedupe(targets + [m for m in c.targets if m not in c.agents])
+    elif policy == "model":
         c.agents = agents or c.agents
         c.targets = targets or c.targets
     else:
@@ -1503,8 +1522,9 @@ def figurative_lead(doc: Doc) -> bool:
 def model_event(doc: Doc, type_: str, p: float, rule: str = MODEL_RULE) -> Event:
     """An event the classifier found in the article's lead, with no trigger of its own."""
     first = sentences(doc)[0]
+    agents, targets = doc._.lead_arguments or ([], [])
     c = EventCandidate(type=type_, weight=p, rule=rule, trigger=(first.start, first.start),
-                       head=first.root.i, mentions=[first.root.i])
+                       head=first.root.i, mentions=[first.root.i], agents=list(agents), targets=list(targets))
     art = doc._.article
     key = f"{art.id if art else ''}:model:{type_}"
     fatalities, injuries = harm_counts(doc, c, set()) if type_ in HARMFUL else (None, None)
@@ -1512,6 +1532,7 @@ def model_event(doc: Doc, type_: str, p: float, rule: str = MODEL_RULE) -> Event
               type_names=type_names(type_), trigger=TextSpan(),
               sentence=TextSpan(start=first.start_char, end=first.end_char),
               date=event_date(doc, c) or article_month(doc), location=dateline_location(doc),
+              agents=[m.to_actor() for m in c.agents], targets=[m.to_actor() for m in c.targets],
               fatalities=fatalities, injuries=injuries, confidence=round(p, 2), rule=rule)
     # with no trigger, nothing says which of the lead's times is the event's: only its place
     borrow_from_partner(doc, e, headline_partner(doc, c, [c]), dated=False)

@@ -60,7 +60,9 @@ PARTITIVE = {"member", "members", "hundred", "hundreds", "thousand", "thousands"
              "group", "number", "lot", "scores", "score", "crowd", "band", "unit", "team", "cadre",
              "cadres", "fighter", "fighters", "leader", "leaders", "supporter", "supporters",
              "activist", "activists", "worker", "workers", "soldier", "soldiers", "officer", "officers",
-             "some", "many", "several", "one", "two", "three", "four", "five", "all", "most", "dozens"}
+             "some", "many", "several", "one", "two", "three", "four", "five", "all", "most", "total",
+             "batch", "convoy", "column", "contingent", "squad", "faction", "wing", "delegation",
+             "body", "bodies", "family", "families", "relative", "relatives", "resident", "residents"}
 PASSIVE_DEPS = {"nsubjpass", "auxpass"}
 
 

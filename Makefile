@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 SAMPLES := src/newsevents/data/samples
 
-.PHONY: demo test install dev bench clean chromium
+.PHONY: demo test install dev bench clean chromium models
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,14 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
+# The learned argument-role model, trained from the corpus in the repository
+# (src/newsevents/data/training/events) into the user cache; instant when it is there already.
+models: install
+	$(PY) -m newsevents.extract.roles build >/dev/null
+
 dev: $(VENV)/.dev-installed
 
-demo: install
+demo: models
 	$(VENV)/bin/newsevents extract $(SAMPLES) --format table
 
 # Debian's Chromium for the browser tests (tests/serve/test_browser.py); Playwright drives it,
@@ -33,7 +38,7 @@ chromium:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
 	  echo "Chromium could not be installed (apt-get install -y chromium); the browser tests will be skipped"
 
-test: dev chromium
+test: dev models chromium
 	$(PY) -m pytest -q
 
 bench: dev

@@ -53,7 +53,8 @@ def build_pipeline(settings: Settings) -> Language:
     for stage in STAGES:
         config = {"gazetteer_path": str(settings.gazetteer_path())} if stage == "newsevents_places" else {}
         if stage == "newsevents_events":
-            config = {"spacy_model": settings.model, "role_policy": settings.role_policy}
+            config = {"spacy_model": settings.model, "role_policy": settings.role_policy,
+                      "role_model": settings.role_model}
         nlp.add_pipe(stage, config=config)
     return nlp
 

@@ -29,6 +29,9 @@ class Settings(BaseModel):
     # how event arguments are found: "model" (the learned role model, the rules where it finds
     # none), "union" (both), "rules" (the rules, the model where they find none) or "off"
     role_policy: Literal["model", "union", "rules", "off"] = "model"
+    # a role model file (``python -m newsevents.extract.roles build --output FILE``); empty: the
+    # one trained on the shipped corpus, kept in the user cache directory
+    role_model: str = ""
 
     def gazetteer_path(self) -> Path:
         if self.gazetteer:

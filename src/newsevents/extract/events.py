@@ -406,11 +406,9 @@ def find_event_candidates(doc: Doc, role_model=None, role_policy: str = "model")
             continue
         cand = _candidate(doc, tok, d, tokens, idx)
         if cand is not None:
-            if role_model is not None:
-                learned_arguments(doc, cand, idx, role_model, role_policy)
             cands.append(cand)
     if role_model is not None:
-        doc._.lead_arguments = lead_arguments(doc, idx, role_model)
+        doc._.lead_arguments = learned_arguments(doc, cands, idx, role_model, role_policy)
     cands += protesters_acting(doc, idx, cands)
     cands.sort(key=lambda c: c.head)
     cands = merge_in_sentences(doc, cands)
@@ -487,42 +485,37 @@ def _phrase_mentions(doc: Doc, p, idx: ActorIndex, kind: str, exclude=()) -> lis
                          start_char=span.start_char, end_char=span.end_char, kind=kind)]
 
 
-def lead_arguments(doc: Doc, idx: ActorIndex, model) -> tuple[list[ActorMention], list[ActorMention]]:
-    """The learned arguments of the first sentence's root (its main verb, most often the event's
-    word when the lexicon has none for it)."""
-    sents = sentences(doc)
-    if not sents:
-        return [], []
-    first = sents[0]
-    c = EventCandidate(type="OTHER", weight=0.0, rule="lead", trigger=(first.root.i, first.root.i + 1),
-                       head=first.root.i)
-    learned_arguments(doc, c, idx, model, "model")
-    return c.agents, c.targets
-
-
-def learned_arguments(doc: Doc, c: EventCandidate, idx: ActorIndex, model, policy: str) -> None:
-    """Agents and targets of ``c`` from the learned role model (``roles``), combined with the
-    rules' by ``policy``."""
+def learned_arguments(doc: Doc, cands: list[EventCandidate], idx: ActorIndex, model,
+                      policy: str) -> tuple[list[ActorMention], list[ActorMention]]:
+    """Agents and targets of the candidates from the learned role model (``roles``), combined
+    with the rules' by ``policy``; returns the learned arguments of the first sentence's root
+    (its main verb, most often the event's word when the lexicon has none for it), for an event
+    the classifier finds there."""
     from . import roles
 
-    trigger = doc[c.head]
-    cands = [p for p in roles.phrases(trigger.sent) if p.root != trigger.i]
-    kinds = [k for k, _ in model.kind_of([roles.phrase_text(doc, p) for p in cands])]
-    kind_at = {p.root: k for p, k in zip(cands, kinds)}
-    found_a, found_t = roles.arguments(model, trigger, cands, kinds)
-    agents = _dedupe([m for p, _ in found_a for m in _phrase_mentions(doc, p, idx, kind_at[p.root])])
-    targets = _dedupe([m for p, _ in found_t for m in _phrase_mentions(doc, p, idx, kind_at[p.root], agents)
-                       if m not in agents])
-    targets = _dedupe(targets + [m for m in _names_after(targets, idx) if m not in agents])
-    if policy == "union":
-        c.agents = _dedupe(agents + [m for m in c.agents if m not in targets])
-        c.targets = _dedupe(targets + [m for m in c.targets if m not in c.agents])
-    elif policy == "model":
-        c.agents = agents or c.agents
-        c.targets = targets or c.targets
-    else:
-        c.agents = c.agents or agents
-        c.targets = c.targets or targets
+    sents = sentences(doc)
+    lead = [sents[0].root.i] if sents else []
+    found, kinds = roles.doc_arguments(model, doc, [c.head for c in cands] + lead)
+
+    def mentions(head: int) -> tuple[list[ActorMention], list[ActorMention]]:
+        ag, tg = found[head]
+        agents = _dedupe([m for p in ag for m in _phrase_mentions(doc, p, idx, kinds[p.root])])
+        targets = _dedupe([m for p in tg for m in _phrase_mentions(doc, p, idx, kinds[p.root], agents)
+                           if m not in agents])
+        return agents, _dedupe(targets + [m for m in _names_after(targets, idx) if m not in agents])
+
+    for c in cands:
+        agents, targets = mentions(c.head)
+        if policy == "union":
+            c.agents = _dedupe(agents + [m for m in c.agents if m not in targets])
+            c.targets = _dedupe(targets + [m for m in c.targets if m not in c.agents])
+        elif policy == "model":
+            c.agents = agents or c.agents
+            c.targets = targets or c.targets
+        else:
+            c.agents = c.agents or agents
+            c.targets = c.targets or targets
+    return mentions(lead[0]) if lead else ([], [])
 
 
 def _quantities_for(doc: Doc, mentions: list[ActorMention]) -> list[Quantity]:
@@ -1610,16 +1603,18 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
     return events
 
 
-@Language.factory("newsevents_events", default_config={"spacy_model": "", "role_policy": "model"},
+@Language.factory("newsevents_events", default_config={"spacy_model": "", "role_policy": "model",
+                                                       "role_model": ""},
                   requires=["doc._.actors", "doc._.places", "doc._.times", "doc._.quantities"],
                   assigns=["doc._.event_candidates"])
-def make_events(nlp: Language, name: str, spacy_model: str, role_policy: str):
+def make_events(nlp: Language, name: str, spacy_model: str, role_policy: str, role_model: str):
     """``spacy_model``: the model package the argument-role model is trained with (none: rules
-    only); ``role_policy``: "model" or "rules" first (``find_event_candidates``)."""
+    only); ``role_policy``: how the model's and the rules' arguments combine
+    (``find_event_candidates``); ``role_model``: a role-model file to use instead."""
     model = None
-    if spacy_model and role_policy != "off":
-        from .roles import role_model
-        model = role_model(spacy_model)
+    if role_policy != "off" and (spacy_model or role_model):
+        from . import roles
+        model = roles.load_file(role_model) if role_model else roles.role_model(spacy_model)
 
     def events_component(doc: Doc) -> Doc:
         doc._.event_candidates = find_event_candidates(doc, model, role_policy)

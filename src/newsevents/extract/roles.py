@@ -75,14 +75,18 @@ class Phrase:
     root: int
 
 
-def phrases(sent: Span) -> list[Phrase]:
+def phrases(sent: Span, chunks: Optional[Iterable[Span]] = None) -> list[Phrase]:
     """The candidate argument phrases of a sentence: its noun chunks (pronouns included), each
     run on through an "of" phrase after a group or quantity noun, and named entities the
-    chunker missed."""
-    doc = sent.doc
+    chunker missed. ``chunks``: the doc's noun chunks, when known (``Span.noun_chunks`` walks
+    the whole doc's each time)."""
     out: list[Phrase] = []
     covered: set[int] = set()
-    for chunk in sent.noun_chunks:
+    if chunks is None:
+        chunks = sent.noun_chunks
+    for chunk in chunks:
+        if chunk.start < sent.start or chunk.end > sent.end:
+            continue
         end = chunk.end
         root = chunk.root
         if root.lower_ in PARTITIVE or root.like_num:
@@ -91,7 +95,9 @@ def phrases(sent: Span) -> list[Phrase]:
                 end = max(end, max(t.i for t in of[0].subtree) + 1)
         out.append(Phrase(chunk.start, end, root.i))
         covered.update(range(chunk.start, chunk.end))
-    for ent in sent.ents:
+    for ent in sent.doc.ents:
+        if ent.start < sent.start or ent.end > sent.end:
+            continue
         if ent.label_ in ("PERSON", "ORG", "NORP", "GPE") and not covered & set(range(ent.start, ent.end)):
             out.append(Phrase(ent.start, ent.end, ent.root.i))
     out.sort(key=lambda p: p.start)
@@ -265,11 +271,15 @@ class RoleModel:
 
     def score(self, trigger: Token, cands: list[Phrase], kinds: list[Optional[str]]) -> np.ndarray:
         """Rows of (none, agent, target) probabilities for each candidate phrase."""
-        if not cands:
+        return self.score_features([pair_features(trigger, c, k) for c, k in zip(cands, kinds)])
+
+    def score_features(self, feats: list[dict]) -> np.ndarray:
+        """Rows of (none, agent, target) probabilities for pairs' features."""
+        if not feats:
             return np.zeros((0, 3))
-        p = self.roles.predict_proba([pair_features(trigger, c, k) for c, k in zip(cands, kinds)])
+        p = self.roles.predict_proba(feats)
         col = {c: i for i, c in enumerate(self.roles.classes_)}
-        return np.stack([p[:, col[r]] if r in col else np.zeros(len(cands)) for r in ROLES], axis=1)
+        return np.stack([p[:, col[r]] if r in col else np.zeros(len(feats)) for r in ROLES], axis=1)
 
 
 def arguments(model: "RoleModel", trigger: Token, cands: list[Phrase], kinds: list[Optional[str]],
@@ -285,6 +295,39 @@ def arguments(model: "RoleModel", trigger: Token, cands: list[Phrase], kinds: li
         if role and row[role] >= threshold:
             (agents if role == 1 else targets).append((c, float(row[role])))
     return agents, targets
+
+
+def doc_arguments(model: "RoleModel", doc: Doc, heads: Sequence[int], threshold: float = 0.5
+                  ) -> tuple[dict[int, tuple[list[Phrase], list[Phrase]]], dict[int, str]]:
+    """``arguments`` for several triggers of a doc at once (one call of each model: scikit-learn's
+    cost is mostly per call): trigger index → (agent phrases, target phrases), and phrase root
+    → kind."""
+    by_sent: dict[int, list[Phrase]] = {}
+    chunks: Optional[list[Span]] = None
+    for h in heads:
+        sent = doc[h].sent
+        if sent.start not in by_sent:
+            if chunks is None:
+                chunks = list(doc.noun_chunks)
+            by_sent[sent.start] = phrases(sent, [c for c in chunks if sent.start <= c.start < sent.end])
+    texts = list(dict.fromkeys(phrase_text(doc, p) for ps in by_sent.values() for p in ps))
+    kind_of_text = dict(zip(texts, (k for k, _ in model.kind_of(texts))))
+    kinds = {p.root: kind_of_text[phrase_text(doc, p)] for ps in by_sent.values() for p in ps}
+    feats, pairs = [], []
+    for h in dict.fromkeys(heads):
+        trigger = doc[h]
+        for p in by_sent[trigger.sent.start]:
+            if p.root != h:
+                feats.append(pair_features(trigger, p, kinds[p.root]))
+                pairs.append((h, p))
+    out: dict[int, tuple[list[Phrase], list[Phrase]]] = {h: ([], []) for h in heads}
+    if feats:
+        rows = model.score_features(feats)
+        for (h, p), row in zip(pairs, rows):
+            role = int(row.argmax())
+            if role and row[role] >= threshold:
+                out[h][role - 1].append(p)
+    return out, kinds
 
 
 # -- the stored model ------------------------------------------------------------------------------
@@ -310,8 +353,28 @@ def cache_path(key: str) -> Path:
 _lock = threading.Lock()
 
 
-def _store(model: RoleModel, path: Path) -> None:
+def load_file(path: str | Path) -> RoleModel:
+    """A role model stored with ``build --output``; anything else is a DataFileError."""
+    from ..errors import DataFileError
+
+    try:
+        with Path(path).expanduser().open("rb") as fh:
+            model = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, AttributeError, EOFError, ImportError) as exc:
+        raise DataFileError(str(path), reason=f"not a readable role model: {exc}") from exc
+    if not isinstance(model, RoleModel):
+        raise DataFileError(str(path), reason="not a role model")
+    return model
+
+
+def _store(model: RoleModel, path: Path, prune: bool = False) -> None:
+    """Write atomically; ``prune``: remove the cache's models of other keys (a corpus edit makes a
+    new key, and the old models are never read again)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if prune:
+        for old in path.parent.glob("roles-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -341,19 +404,37 @@ def role_model(model_name: str) -> RoleModel:
         log.info("training the argument-role model on the event corpus")
         nlp = spacy.load(model_name)
         model = RoleModel.train(nlp, corpus.load())
-        _store(model, path)
+        _store(model, path, prune=True)
         return model
 
 
+def subset(records: Sequence[corpus.CorpusRecord], share: float) -> list[corpus.CorpusRecord]:
+    """A fixed share of the records, chosen by the sha1 of their ids (for learning curves)."""
+    cut = int(share * 0x10000)
+    return [r for r in records if int(hashlib.sha1(r.id.encode("utf-8")).hexdigest()[:4], 16) < cut]
+
+
 def main(argv: list[str]) -> int:
+    """``build [--share S] [--output FILE]``: train the role model (on a share of the corpus) and
+    store it in the cache, or in FILE."""
+    import argparse
+    import spacy
     from ..settings import default_settings
 
-    if argv[:1] != ["build"]:
-        print("usage: python -m newsevents.extract.roles build", file=sys.stderr)
-        return 2
+    parser = argparse.ArgumentParser(prog="python -m newsevents.extract.roles")
+    parser.add_argument("command", choices=["build"])
+    parser.add_argument("--share", type=float, default=1.0, help="train on this share of the corpus")
+    parser.add_argument("--output", type=Path, help="write the model here instead of the cache")
+    args = parser.parse_args(argv)
     name = default_settings().model
-    role_model(name)
-    print(cache_path(cache_key(name)))
+    if args.output is None and args.share >= 1.0:
+        role_model(name)
+        print(cache_path(cache_key(name)))
+        return 0
+    model = RoleModel.train(spacy.load(name), subset(corpus.load(), args.share))
+    out = args.output or cache_path(f"share-{args.share}")
+    _store(model, out)
+    print(out)
     return 0
 
 

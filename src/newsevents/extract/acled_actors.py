@@ -22,6 +22,7 @@ from ..knowledge import taxonomy, toml
 from ..schema import AcledActors, Actor, Event
 
 STATE, ARMED, CIVILIAN, NONE = {1, 8}, {2, 3, 4}, {7}, 0
+STATE_KINDS = {"state_forces", "police", "military", "intelligence", "government", "foreign_government"}
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +43,11 @@ def conventions() -> dict:
 
 
 def inter_of(actor: Actor) -> int:
-    return conventions()["inter"].get(actor.kind, 0)
+    """The actor's interaction code; a foreign state's forces are state forces (1) too."""
+    code = conventions()["inter"].get(actor.kind, 0)
+    if actor.kind == "foreign_government" and _state_kind(actor) != actor.kind:
+        return 1
+    return code
 
 
 def _is_state(a: Actor) -> bool:
@@ -61,9 +66,25 @@ def _country_of(doc: Optional[Doc], actor: Actor, default: str) -> str:
     return default
 
 
+POLICE_WORDS = ("police", "policemen", "policeman", "constabulary", "gendarm", "coast guard", "border guard")
+FORCE_WORDS = ("force", "troop", "army", "soldier", "military", "navy", "air force", "airforce", "marine",
+               "battalion", "brigade", "artillery", "warplane", "jet", "drone", "gunboat")
+
+
+def _state_kind(a: Actor) -> str:
+    """A state actor's kind by its words: "Turkish troops" is military whatever kind was guessed."""
+    words = (a.text or a.name or "").lower()
+    if any(w in words for w in POLICE_WORDS):
+        return "police"
+    if any(w in words for w in FORCE_WORDS):
+        return "military"
+    return a.kind
+
+
 def _name(doc: Optional[Doc], a: Actor, country: str) -> str:
     """ACLED's generic name for the actor's kind, else its own (canonical) name."""
-    pattern = conventions()["names"].get(a.kind)
+    kind = _state_kind(a) if a.kind in STATE_KINDS else a.kind
+    pattern = conventions()["names"].get(kind)
     if pattern and not (a.kind == "government" and a.name):
         return pattern.format(country=_country_of(doc, a, country) or "International")
     return a.name or a.text or ""
@@ -91,6 +112,16 @@ def _side(doc: Optional[Doc], actors: list[Actor], country: str) -> tuple[str, l
     return name, [r for r in rest if r != name], inter_of(first)
 
 
+def _same_words(a: list[Actor], b: list[Actor]) -> bool:
+    return bool(a and b) and (a[0].text or "").lower() == (b[0].text or "").lower()
+
+
+def _own_name(a: Actor) -> str:
+    """The name a named group gives itself: its proper-noun words ("DPR positions" → "DPR")."""
+    words = [w for w in (a.name or a.text or "").split() if w[:1].isupper() and w.lower() not in ("the",)]
+    return " ".join(words)
+
+
 def _harmed(e: Event) -> bool:
     return bool((e.fatalities and (e.fatalities.min or e.fatalities.max))
                 or (e.injuries and (e.injuries.min or e.injuries.max)))
@@ -104,7 +135,7 @@ def code_event(e: Event, country: str, doc: Optional[Doc] = None) -> Optional[Ac
     convention = conventions()["types"].get(e.type, "as_found")
     unidentified = (f"Unidentified Armed Group ({country or 'International'})", 3)
     agents = [a for a in e.agents if inter_of(a)]
-    targets = [t for t in e.targets if inter_of(t) and t not in agents]
+    targets = [t for t in e.targets if inter_of(t)]  # one group on both sides: "between rival gangs"
     armed_agents = [a for a in agents if inter_of(a) in STATE | ARMED]
     armed_targets = [t for t in targets if inter_of(t) in STATE | ARMED]
     a1, as1, i1 = _side(doc, agents, country)
@@ -126,6 +157,8 @@ def code_event(e: Event, country: str, doc: Optional[Doc] = None) -> Optional[Ac
             (a2, as2), i2 = _civilians(doc, targets, country), 7
         else:
             a2, as2, i2 = "", [], NONE
+        if a2 == a1 and i1 == i2 == 1 and not _same_words(armed_agents, armed_targets):
+            a2, as2, i2 = _own_name(armed_targets[0]) or unidentified[0], [], 2
     elif convention == "battle":
         if armed_targets:
             a2, as2, i2 = _side(doc, armed_targets, country)
@@ -133,6 +166,10 @@ def code_event(e: Event, country: str, doc: Optional[Doc] = None) -> Optional[Ac
             a2, as2, i2 = unidentified[0], [], unidentified[1]
         else:
             a2, as2, i2 = f"Military Forces of {country or 'International'}", [], 1
+        if a2 == a1 and i1 == i2 == 1 and len(armed_targets) and not _same_words(armed_agents, armed_targets):
+            # a state's forces do not fight themselves: the other side is a group the kind
+            # guess took for them ("DPR positions", "the Karen National Liberation Army")
+            a2, as2, i2 = _own_name(armed_targets[0]) or unidentified[0], [], 2
         if e.type == "GOV_REGAINS_TERIT" and i1 != 1 and i2 == 1:
             (a1, as1, i1), (a2, as2, i2) = (a2, as2, i2), (a1, as1, i1)
     elif convention == "arrest":

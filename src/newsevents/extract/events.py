@@ -480,9 +480,64 @@ def _phrase_mentions(doc: Doc, p, idx: ActorIndex, kind: str, exclude=()) -> lis
     known = idx.by_token.get(p.root)
     if known is not None:
         return [known]
+    if _names_a_town(doc, p):
+        return []
     span = doc[p.start:p.end]
     return [ActorMention(start=p.start, end=p.end, head=p.root, text=span.text,
                          start_char=span.start_char, end_char=span.end_char, kind=kind)]
+
+
+RECIPROCAL = {"between", "among", "amongst"}
+
+
+def reciprocal_sides(doc: Doc, trigger: Token, idx: ActorIndex,
+                     kinds: dict[int, str]) -> Optional[tuple[list[ActorMention], list[ActorMention]]]:
+    """The two sides of a reciprocal event told with "between" ("fighting broke out between the
+    army and the rebels", "a clash between rival gangs"): the first named side acts, the others
+    are acted on; one plural side ("between rival gangs") is on both sides. The preposition may
+    hang on the trigger or on the verb the trigger is the subject of ("broke out", "erupted")."""
+    holders = [trigger]
+    if trigger.dep_ in ("nsubj", "nsubjpass", "dobj") and trigger.head.pos_ in ("VERB", "AUX"):
+        holders.append(trigger.head)
+    for h in holders:
+        for prep in _children(h, "prep"):
+            if prep.lower_ not in RECIPROCAL:
+                continue
+            pobj = _children(prep, "pobj")
+            if not pobj:
+                continue
+            first = pobj[0]
+            sides = [first, *[c for c in first.conjuncts if c.i > first.i]]
+            mentions = []
+            for tok in sides:
+                found = idx.at(tok) if tok.i in idx.by_token else []
+                if not found and tok.pos_ in ("NOUN", "PROPN"):
+                    sub = list(tok.subtree)
+                    lo = min(t.i for t in sub if t.i <= tok.i and t.dep_ not in ("cc", "punct", "conj"))
+                    span = doc[lo:tok.i + 1]
+                    found = [ActorMention(start=span.start, end=span.end, head=tok.i, text=span.text,
+                                          start_char=span.start_char, end_char=span.end_char,
+                                          kind=kinds.get(tok.i, "unknown"))]
+                mentions.append(found[:1])
+            mentions = [m for m in mentions if m]
+            if not mentions:
+                continue
+            if len(mentions) == 1:
+                plural = doc[mentions[0][0].head].tag_ in ("NNS", "NNPS")
+                return mentions[0], (mentions[0] if plural else [])
+            return mentions[0], [m for ms in mentions[1:] for m in ms]
+    return None
+
+
+def _names_a_town(doc: Doc, p) -> bool:
+    """A phrase that is the name of a place below a country ("shelled Pokrovske"): where the
+    event happened, not who took part (a country can be an actor: its government)."""
+    start, end = doc[p.start].idx, doc[p.end - 1].idx + len(doc[p.end - 1])
+    root = doc[p.root]
+    return any(pm.kind == "place" and pm.precision not in ("country", "unknown")
+               and pm.start is not None and pm.start <= root.idx < pm.end and start <= pm.start and pm.end <= end
+               and (pm.end - pm.start) >= (end - start) - 4
+               for pm in doc._.places or [])
 
 
 def learned_arguments(doc: Doc, cands: list[EventCandidate], idx: ActorIndex, model,
@@ -506,6 +561,9 @@ def learned_arguments(doc: Doc, cands: list[EventCandidate], idx: ActorIndex, mo
 
     for c in cands:
         agents, targets = mentions(c.head)
+        sides = reciprocal_sides(doc, doc[c.head], idx, kinds)
+        if sides is not None:
+            agents, targets = sides
         if policy == "union":
             c.agents = _dedupe(agents + [m for m in c.agents if m not in targets])
             c.targets = _dedupe(targets + [m for m in c.targets if m not in c.agents])

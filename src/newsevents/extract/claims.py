@@ -44,6 +44,15 @@ def cues() -> dict:
 def _source_text(verb: Token, actors) -> Optional[str]:
     """Who reports: the subject of a reporting verb, as an actor name or its noun phrase."""
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and verb.dep_ == "conj":
+        # "X denied that ... and said ...": the subject of the reporting verb it is joined to,
+        # even when the parser hangs it on a verb of the first complement
+        reporting = cues()["reporting"]
+        up = verb.head
+        while up.head.i != up.i and up.lemma_.lower() not in reporting:
+            up = up.head
+        if up.lemma_.lower() in reporting:
+            subj = next((c for c in up.children if c.dep_ == "nsubj"), None)
     if subj is None:
         if verb.dep_ in ("ccomp", "conj") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
             subj = next((c for c in verb.head.children if c.dep_ == "nsubj"), None)
@@ -79,7 +88,10 @@ def mention_claim(doc: Doc, head: Token, c: EventCandidate) -> Claim:
     status, source, cue = "asserted", None, None
     for i, t in enumerate(chain):
         lemma = t.lemma_.lower()
-        if i > 0 and t.dep_ != "conj" and lemma in reporting and chain[i - 1].dep_ in ("ccomp", "xcomp", "conj", "advcl", "parataxis"):
+        # a reporting verb governs the clause it takes as complement, also when it is itself
+        # conjoined ("denied that X and said that Y": Y is said, not denied)
+        conj_ok = t.dep_ != "conj" or chain[i - 1].dep_ in ("ccomp", "xcomp")
+        if i > 0 and conj_ok and lemma in reporting and chain[i - 1].dep_ in ("ccomp", "xcomp", "conj", "advcl", "parataxis"):
             if c.type != "ATTRIB":
                 return _reported(t, reporting[lemma], status, cue, actors)
         prt = next((ch.lower_ for ch in t.children if ch.dep_ == "prt"), None)

@@ -36,6 +36,7 @@ from ..schema import Span as TextSpan
 from ..gazetteer import normalise
 from .actors import ActorMention
 from .acled_actors import code_events
+from .coref import PERSON_NOUNS, agrees
 from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
 from .confidence import calibrate, confidence, trigger_features
@@ -237,8 +238,17 @@ class ActorIndex:
                 return [subj[-1], *[self.by_token[c.i] for c in head.conjuncts
                                     if c.i in self.by_token and c.i > head.i]]
         else:
-            cands = [m for m in cands if m.kind == "person" and m.label in ("PERSON", "ROLE")]
+            cands = [m for m in cands if (m.kind == "person" and m.label in ("PERSON", "ROLE")
+                                          or _person_description(self.doc, m))
+                     and agrees(self.doc, tok.lower_, m)]
         return cands[-1:] if cands else []
+
+
+def _person_description(doc: Doc, m: ActorMention) -> bool:
+    """A noun mention describing one person ("her brother", "the activist"), which a singular
+    pronoun may refer to."""
+    head = doc[m.head]
+    return m.label == "NOUN" and head.tag_ == "NN" and head.lemma_.lower() in PERSON_NOUNS
 
 
 def _children(tok: Token, *deps: str) -> list[Token]:
@@ -722,8 +732,16 @@ def _refers_back(doc: Doc, p: EventCandidate, c: EventCandidate) -> bool:
     if named_p and named_c and all(any(_same_referent(x, y) for y in named_p) for x in named_c):
         return _pronoun_or_definite(doc, c) and not _own_time(doc, c)
     head = doc[c.head]
-    definite = any(ch.lower_ == "the" for ch in head.children) and head.pos_ == "NOUN"
-    return definite and p.type == c.type and not _own_time(doc, c)
+    definite = any(ch.lower_ in DEFINITE for ch in head.children) and head.pos_ == "NOUN"
+    same_kind = p.type == c.type or head.lemma_.lower() in GENERIC_EVENT_NOUNS
+    return definite and same_kind and not _own_time(doc, c)
+
+
+#: determiners of a mention that refers to an event already told ("the attack", "this blast")
+DEFINITE = {"the", "this", "that", "these", "those"}
+#: nouns that name any event of their family: "the attack" after a grenade was thrown
+GENERIC_EVENT_NOUNS = {"attack", "assault", "incident", "violence", "blast", "explosion", "clash",
+                       "clashes", "shooting", "raid", "operation", "crackdown", "unrest", "fighting"}
 
 
 def _pluperfect(tok: Token) -> bool:
@@ -1306,6 +1324,10 @@ def _harm_verb(verb: Token, lemmas: set[str], shared_subject: bool = False) -> b
     return False
 
 
+def _harm_word(tok: Token, lemmas: set[str]) -> bool:
+    return tok.lemma_.lower() in lemmas or tok.lower_ in lemmas
+
+
 def _harmed(noun: Token, lemmas: set[str]) -> bool:
     """Whether people named by ``noun`` were killed (injured): objects of killing, subjects of
     dying or of passive killing, "the bodies of twelve civilians"."""
@@ -1313,6 +1335,13 @@ def _harmed(noun: Token, lemmas: set[str]) -> bool:
     if noun.dep_ in ("dobj", "nsubjpass") and _harm_verb(h, lemmas, noun.dep_ == "nsubjpass"):
         return True
     if noun.dep_ == "nsubj" and h.lemma_.lower() in INTRANSITIVE_HARM & lemmas:
+        return True
+    # resultatives: "left two people dead", "left five wounded"
+    if noun.dep_ == "dobj" and any(c.dep_ in ("oprd", "acomp", "ccomp", "xcomp") and _harm_word(c, lemmas)
+                                   for c in h.children):
+        return True
+    # a bare count before a participle: "... and at least nine injured"
+    if noun.dep_ in ("npadvmod", "nsubj") and noun.like_num and h.tag_ in ("VBN", "JJ") and _harm_word(h, lemmas):
         return True
     if lemmas is KILL and h.dep_ == "prep" and h.lower_ == "of" and h.head.lemma_.lower() in ("body", "corpse", "remains"):
         return True

@@ -139,6 +139,16 @@ def _counted_after(doc: Doc, last: Token, end: int) -> Optional[Token]:
     return noun
 
 
+#: participles a bare count of people stands before ("nine injured", "three dead")
+PEOPLE_PARTICIPLES = {"injured", "wounded", "hurt", "dead", "killed", "arrested", "detained",
+                      "abducted", "kidnapped", "missing", "displaced", "rescued", "released"}
+
+
+def _before_participle(tok: Token) -> bool:
+    return tok.like_num and tok.dep_ in ("npadvmod", "nsubj", "nsubjpass") \
+        and tok.head.lower_ in PEOPLE_PARTICIPLES and tok.head.i == tok.i + 1
+
+
 def is_people_noun(tok: Optional[Token]) -> bool:
     if tok is None:
         return False
@@ -198,7 +208,9 @@ def find_quantities(doc: Doc) -> list[Quantity]:
             continue
         start, end, lo, hi, last = found
         noun = _counted_after(doc, last, end)
-        if is_people_noun(noun):
+        if noun is None and _before_participle(last):  # "two dead and at least nine injured"
+            noun = last
+        if noun is last or is_people_noun(noun):
             span = doc[start:end]
             out.append(Quantity(text=span.text, start=span.start_char, end=span.end_char, min=lo,
                                 max=hi, head=noun.text, head_i=noun.i))

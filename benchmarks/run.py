@@ -67,6 +67,55 @@ def markdown_table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+SCORER = ROOT.parent / "shared" / "tools" / "score.py"
+# set → (scorer kind, [(figure label, path in the scorer's answer)])
+HALF_FIGURES = {
+    "acled-notes": ("acled", [("type macro F1", "type.macro_f1"), ("fatalities exact", "fatalities_exact"),
+                              ("location within 25 km", "loc_within_25km"), ("admin1", "admin1"),
+                              ("agent (actor1) class", "actor1_type"), ("target (actor2) class", "actor2_type"),
+                              ("both classes", "actor_dyad_type")]),
+    "case2021-task2": ("case2021", [("weighted F1, 25 ACLED types", "seen_types.weighted_f1"),
+                                    ("macro F1, all gold types", "all_types.macro_f1")]),
+    "giveme5w1h": ("giveme", [("main event when", "when_correct"), ("main event where", "where_correct")]),
+    "tempeval3-timebank": ("timex", [("span F1", "span_f1"), ("value F1", "value_f1")]),
+    "geo-lgl": ("geo", [("within 161 km, of all gold", "acc161_of_all")]),
+    "geo-geovirus": ("geo", [("within 161 km, of all gold", "acc161_of_all")]),
+}
+
+
+def half_scores(name: str, bench: Path, output: Path) -> dict[str, dict]:
+    """The set's figures on its look and blind halves, by the shared scorer (none without it)."""
+    import subprocess
+
+    if name not in HALF_FIGURES or not SCORER.is_file():
+        return {}
+    kind, _ = HALF_FIGURES[name]
+    out = {}
+    for half in ("look", "blind"):
+        done = subprocess.run([sys.executable, str(SCORER), kind, str(bench), str(output), half],
+                              capture_output=True, text=True)
+        if done.returncode == 0:
+            out[half] = json.loads(done.stdout)
+    return out
+
+
+def _path(d: dict, path: str):
+    for key in path.split("."):
+        d = d.get(key) if isinstance(d, dict) else None
+    return d
+
+
+def halves_table(halves: dict[str, dict]) -> str:
+    lines = ["| set | figure | look | blind |", "|---|---|---|---|"]
+    for name, by_half in halves.items():
+        if not by_half:
+            continue
+        for i, (label, path) in enumerate(HALF_FIGURES[name][1]):
+            look, blind = (_path(by_half.get(h, {}), path) for h in ("look", "blind"))
+            lines.append(f"| {f'`{name}`' if i == 0 else ''} | {label} | {_value(look)} | {_value(blind)} |")
+    return "\n".join(lines)
+
+
 def update_docs(table: str, command: str) -> None:
     """Replace the text between the results markers of docs/benchmarks.md."""
     text = DOCS.read_text("utf-8")
@@ -93,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(args.config) if args.config else None
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
-    results = {}
+    results, halves = {}, {}
     BUILD.mkdir(parents=True, exist_ok=True)
     for name, path in find_sets(args.bench_dir, args.sets).items():
         print(f"{name} ...", file=sys.stderr)
@@ -105,7 +154,12 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         (BUILD / f"{name}.json").write_text(json.dumps(figures, indent=2), "utf-8")
         results[name] = figures
+        halves[name] = half_scores(name, path, BUILD / f"{name}.jsonl")
     table = markdown_table(results)
+    if any(halves.values()):
+        table += ("\n\nThe same outputs on each set's two halves (by the sha1 of the item ids, "
+                  "`../shared/tools/score.py KIND SET OUT look|blind`): errors are read on *look* only.\n\n"
+                  + halves_table(halves))
     print(table)
     if args.update_docs:
         update_docs(table, "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:]))

@@ -63,3 +63,25 @@ def test_subset_is_stable_and_nested(monkeypatch):
     quarter, half = roles.subset(recs, 0.25), roles.subset(recs, 0.5)
     assert set(r.id for r in quarter) <= set(r.id for r in half)
     assert 60 < len(quarter) < 140 and 150 < len(half) < 250
+
+
+def test_a_model_built_from_the_command_line_loads(tmp_path):
+    """``python -m newsevents.extract.roles build`` stores a model other processes can read."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "roles.pickle"
+    subprocess.run([sys.executable, "-m", "newsevents.extract.roles", "build", "--share", "0.03",
+                    "--output", str(out)], check=True, capture_output=True)
+    model = roles.load_file(out)
+    assert isinstance(model, roles.RoleModel)
+
+
+def test_an_unreadable_model_file_is_a_data_file_error(tmp_path):
+    import pytest
+    from newsevents.errors import DataFileError
+
+    bad = tmp_path / "bad.pickle"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(DataFileError):
+        roles.load_file(bad)

@@ -439,4 +439,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    # run through the package's module, so that stored models refer to its classes, not __main__'s
+    from newsevents.extract import roles as _package_module
+    sys.exit(_package_module.main(sys.argv[1:]))

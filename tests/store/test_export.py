@@ -37,6 +37,9 @@ def test_acled_csv_one_row_per_happening_with_all_sources(arrests, tmp_path):
     assert hamid["event_date"] == "2023-06-13" and hamid["time_precision"] == "1"
     assert hamid["source"] == "Daily Example; Evening Sample; Weekly Example"
     assert hamid["inter1"] == "1" and hamid["claim_status"] == "claimed"
+    # ACLED's actor conventions, as the extraction codes them
+    assert (hamid["actor1"], hamid["actor2"], hamid["inter2"]) == ("Police Forces of Pakistan", "Civilians (Pakistan)", "7")
+    assert hamid["interaction"] == "17" and hamid["civilian_targeting"] == ""
     # the sentence of a source giving the date most sources agree on
     assert "Tuesday" in hamid["source_sentence"] and "Hassan" in hamid["source_sentence"]
 

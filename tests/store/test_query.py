@@ -29,7 +29,7 @@ def _articles(store, **kw):
      {"arrest_a", "arrest_b", "arrest_c", "arrest_d", "arrest_e"}),
     ({"type": ["arrest"], "place": "Gujranwala"}, {"arrest_c"}),
     ({"place": "PK", "since": "2022-09", "until": "2022-09"}, {"02_peshawar_journalist_abducted"}),
-    ({"person": "Hameed-ul-Hassan"}, {"arrest_a", "arrest_c"}),
+    ({"person": "Hameed-ul-Hassan"}, {"arrest_a", "arrest_b", "arrest_c"}),
     ({"actor": "awami rights"}, {"arrest_c"}),
     ({"text": "bail"}, {"arrest_d"}),
     ({"text": "Gujranwala organiser"}, {"arrest_c"}),

@@ -207,3 +207,22 @@ def code_events(doc: Doc, events: list[Event], article_country: Optional[str]) -
     for e in events:
         country = (e.location.country if e.location and e.location.country else None) or article_country or ""
         e.acled = code_event(e, country, doc)
+
+
+def code_contract(event: dict) -> Optional[AcledActors]:
+    """ACLED's actors of a stored event in its contract form (``store.export``): the same
+    conventions, the country from the event's place."""
+    from ..schema import Count, Span
+
+    def actors(key: str) -> list[Actor]:
+        fields = set(Actor.model_fields)
+        return [Actor(**{k: v for k, v in a.items() if k in fields}) for a in event.get(key) or []]
+
+    def count(key: str) -> Optional[Count]:
+        c = event.get(key)
+        return Count(min=c.get("min"), max=c.get("max")) if isinstance(c, dict) else None
+
+    e = Event(id=str(event.get("id") or ""), type=event["type"], trigger=Span(), sentence=Span(),
+              agents=actors("agents"), targets=actors("targets"),
+              fatalities=count("fatalities"), injuries=count("injuries"))
+    return code_event(e, (event.get("location") or {}).get("country") or "")

@@ -62,7 +62,7 @@ ARMED_KINDS = {"military", "state_forces", "police", "rebels", "militant_group",
 LIGHT_VERBS = {"stage", "hold", "organise", "organize", "conduct", "carry", "launch", "call",
                "announce", "plan", "postpone", "cancel", "lead"}
 # triggers whose grammatical subject is the person it happens to ("Kazmi went missing")
-UNACCUSATIVE = {"go missing", "disappear", "missing", "be missing", "die"}
+UNACCUSATIVE = {"go missing", "disappear", "missing", "be missing", "die", "return home"}
 # when two mentions of one custody event differ in type, the more specific one wins
 TYPE_PRECEDENCE = {"ABDUCT_DISSAP": 2, "ARREST": 1, "FORCE_AGAINST_PROTEST": 3,
                    "PROTEST_WITH_INTER": 2, "VIOL_DEMONSTR": 1, "PEACE_PROTEST": 0,
@@ -492,6 +492,12 @@ def _phrase_mentions(doc: Doc, p, idx: ActorIndex, kind: str, exclude=()) -> lis
         return [known]
     if _names_a_town(doc, p):
         return []
+    # a person named in the phrase or right after it ("its district organiser Hameed Khan"):
+    # the named person, with the role and affiliation the actors stage gave them
+    named = [m for m in idx.actors if m.label == "PERSON" and (
+        p.start <= m.start < p.end or doc[m.head].dep_ == "appos" and doc[m.head].head.i == p.root)]
+    if named:
+        return named
     span = doc[p.start:p.end]
     return [ActorMention(start=p.start, end=p.end, head=p.root, text=span.text,
                          start_char=span.start_char, end_char=span.end_char, kind=kind)]

@@ -297,6 +297,22 @@ def arguments(model: "RoleModel", trigger: Token, cands: list[Phrase], kinds: li
     return agents, targets
 
 
+def reporters(trigger: Token) -> set[int]:
+    """The subjects of reporting verbs above the trigger's clause ("the party said police had
+    arrested ..."): who tells of the event (its claim's source), never one of its arguments."""
+    from .claims import cues
+
+    reporting = cues()["reporting"]
+    out, t = set(), trigger
+    for _ in range(6):
+        if t.head.i == t.i:
+            break
+        if t.dep_ in ("ccomp", "parataxis") and t.head.lemma_.lower() in reporting:
+            out.update(c.i for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+        t = t.head
+    return out
+
+
 def doc_arguments(model: "RoleModel", doc: Doc, heads: Sequence[int], threshold: float = 0.5
                   ) -> tuple[dict[int, tuple[list[Phrase], list[Phrase]]], dict[int, str]]:
     """``arguments`` for several triggers of a doc at once (one call of each model: scikit-learn's
@@ -316,8 +332,9 @@ def doc_arguments(model: "RoleModel", doc: Doc, heads: Sequence[int], threshold:
     feats, pairs = [], []
     for h in dict.fromkeys(heads):
         trigger = doc[h]
+        speakers = reporters(trigger)
         for p in by_sent[trigger.sent.start]:
-            if p.root != h:
+            if p.root != h and p.root not in speakers:
                 feats.append(pair_features(trigger, p, kinds[p.root]))
                 pairs.append((h, p))
     out: dict[int, tuple[list[Phrase], list[Phrase]]] = {h: ([], []) for h in heads}

@@ -23,6 +23,8 @@ from typing import Any, Callable, Iterator, Optional
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..extract.acled_actors import code_contract
+
 from ..errors import BadOption, ExportError
 from ..knowledge import toml
 from .convert import event_contract
@@ -168,18 +170,6 @@ def happenings(store: Store, f: Optional[EventFilter] = None,
                 yield event, [articles.get(a, e.article) for a in srcs]
 
 
-def _actor_label(actor: dict) -> str:
-    return actor.get("name") or actor.get("text") or ""
-
-
-def _inter(actors: list[dict]) -> Optional[int]:
-    codes = acled_mapping()["inter"]
-    for actor in actors:
-        if actor.get("kind") in codes:
-            return codes[actor["kind"]]
-    return None
-
-
 def _event_date(event: dict, article: StoredArticle) -> tuple[str, Optional[int], int]:
     """(event_date, year, time_precision) in ACLED's terms."""
     from .convert import date_interval
@@ -196,8 +186,7 @@ def acled_row(event: dict, articles: list[StoredArticle]) -> dict[str, Any]:
     maps = acled_mapping()
     first = articles[0]
     tn, loc = event["type_names"], event.get("location") or {}
-    agents, targets = event["agents"], event["targets"]
-    inter1, inter2 = _inter(agents), _inter(targets)
+    coded = code_contract(event)
     disorder = maps["disorder_type"].get(tn.get("acled_event_type") or "", "")
     iso, iso3, region = country_facts(loc.get("country_code"), loc.get("country"))
     date, year, precision = _event_date(event, first)
@@ -209,12 +198,13 @@ def acled_row(event: dict, articles: list[StoredArticle]) -> dict[str, Any]:
         "time_precision": precision, "disorder_type": disorder,
         "event_type": tn.get("acled_event_type") or "",
         "sub_event_type": tn.get("acled_sub_event_type") or "",
-        "actor1": _actor_label(agents[0]) if agents else "",
-        "assoc_actor_1": "; ".join(_actor_label(a) for a in agents[1:]), "inter1": inter1,
-        "actor2": _actor_label(targets[0]) if targets else "",
-        "assoc_actor_2": "; ".join(_actor_label(a) for a in targets[1:]), "inter2": inter2,
-        "interaction": int("".join(str(c) for c in sorted(x for x in (inter1, inter2) if x)) or 0) or None,
-        "civilian_targeting": "Civilian targeting" if disorder == "Political violence" and inter2 == 7 else "",
+        # ACLED's actor conventions (extract/acled_actors.py), as the extraction's `acled` field
+        "actor1": coded.actor1 if coded else "", "assoc_actor_1": coded.assoc_actor_1 if coded else "",
+        "inter1": coded.inter1 if coded and coded.actor1 else None,
+        "actor2": coded.actor2 if coded else "", "assoc_actor_2": coded.assoc_actor_2 if coded else "",
+        "inter2": coded.inter2 if coded and coded.actor2 else None,
+        "interaction": (coded.interaction or None) if coded else None,
+        "civilian_targeting": "Civilian targeting" if coded and coded.civilian_targeting else "",
         "iso": iso, "region": region, "country": loc.get("country") or "",
         "admin1": loc.get("admin1") or "", "admin2": loc.get("admin2") or "", "admin3": "",
         "location": loc.get("name") or "", "latitude": loc.get("lat"), "longitude": loc.get("lon"),

@@ -31,6 +31,8 @@ import pickle
 import sys
 import tempfile
 import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -243,6 +245,20 @@ def lexicon_kinds() -> tuple[list[str], list[str]]:
     return texts, kinds
 
 
+KIND_MEMORY = 20_000
+_memory_lock = threading.Lock()
+_memories: "weakref.WeakKeyDictionary[RoleModel, OrderedDict[str, tuple[str, float]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _kind_memory(model: "RoleModel") -> "OrderedDict[str, tuple[str, float]]":
+    """Per model, the kinds it told lately (gone with the model)."""
+    with _memory_lock:
+        if model not in _memories:
+            _memories[model] = OrderedDict()
+        return _memories[model]
+
+
 class RoleModel:
     """The trained role and kind models."""
 
@@ -263,11 +279,25 @@ class RoleModel:
         return model
 
     def kind_of(self, texts: list[str]) -> list[tuple[str, float]]:
-        if not texts:
-            return []
-        probs = self.kinds.predict_proba(texts)
-        classes = self.kinds.classes_
-        return [(str(classes[i]), float(row[i])) for row, i in zip(probs, probs.argmax(axis=1))]
+        """The most probable kind of each phrase text, with its probability. Phrases recur
+        across articles ("police", "the army"), so recent answers are kept (``KIND_MEMORY``)."""
+        memory = _kind_memory(self)
+        todo = [t for t in dict.fromkeys(texts) if t not in memory]
+        if todo:
+            probs = self.kinds.predict_proba(todo)
+            classes = self.kinds.classes_
+            with _memory_lock:
+                for t, row, i in zip(todo, probs, probs.argmax(axis=1)):
+                    memory[t] = (str(classes[i]), float(row[i]))
+                while len(memory) > KIND_MEMORY:
+                    memory.popitem(last=False)
+        with _memory_lock:
+            return [memory.get(t) or self._one(t) for t in texts]
+
+    def _one(self, text: str) -> tuple[str, float]:
+        row = self.kinds.predict_proba([text])[0]
+        i = int(row.argmax())
+        return str(self.kinds.classes_[i]), float(row[i])
 
     def score(self, trigger: Token, cands: list[Phrase], kinds: list[Optional[str]]) -> np.ndarray:
         """Rows of (none, agent, target) probabilities for each candidate phrase."""

@@ -82,3 +82,9 @@ def test_men_driven_away_are_abducted_and_those_who_return_released():
     assert [a.text for a in abduction.agents] == ["unidentified men"]
     assert [t.text for t in abduction.targets] == ["Twelve labourers"]
     assert _one(events, "RELEASE").targets
+
+
+def test_a_spouse_tells_the_gender_a_pronoun_needs():
+    e = _one(_events("The families of Omar Farid and Lina Haddad say both are missing. Farid's wife said "
+                     "masked men had taken him away from the market on Monday."), "ABDUCT_DISSAP")
+    assert e.targets and e.targets[0].text.endswith("Farid")  # him: not Lina Haddad

@@ -5,6 +5,7 @@ them as the subject of their own sentence.
 Evidence, most certain first:
 - a kinship or person noun at the mention's head ("her brother", "the woman", "his son");
 - a title before the name ("Mr", "Mrs", "Ms", "Begum");
+- a spouse named as theirs ("Karim's wife": Karim is a man);
 - agreement: a pronoun later in the sentence whose only earlier person is the subject
   ("Nadia Baloch said her brother ...": "her" is Nadia's), or the subject pronoun of the next
   sentence when that sentence names nobody first.
@@ -28,6 +29,8 @@ MALE_WORDS = {"man", "men", "boy", "brother", "son", "father", "husband", "uncle
 FEMALE_WORDS = {"woman", "women", "girl", "sister", "daughter", "mother", "wife", "aunt", "niece",
                 "grandmother", "granddaughter", "mrs", "mrs.", "ms", "ms.", "miss", "begum", "bibi",
                 "madam", "queen", "princess", "widow"}
+#: the partner's gender a spouse noun implies for its possessor
+SPOUSE = {"wife": "m", "widow": "m", "husband": "f", "widower": "f"}
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
                   "she": "f", "her": "f", "hers": "f", "herself": "f"}
 #: person nouns a singular pronoun can refer to (with the kinship words above)
@@ -57,15 +60,21 @@ def mention_gender(doc: Doc, m) -> Optional[str]:
         if found:
             return found
     if m.label == "PERSON":
-        return _agreement(doc).get(m.start)
+        known = _agreement(doc)
+        last = (m.text or "").split()[-1:] or [""]
+        return known.get(m.start) or known.get(last[0].lower())
     return None
 
 
-def _agreement(doc: Doc) -> dict[int, str]:
-    """Gender of PERSON entities (by their start token) from the pronouns that refer to them."""
+def _agreement(doc: Doc) -> dict:
+    """Gender of PERSON entities, by their start token and by their last word (a surname said
+    alone later), from the pronouns that refer to them and the spouses they are named with."""
     def compute() -> dict[int, str]:
-        out: dict[int, str] = {}
+        out: dict = {}
         persons = [e for e in doc.ents if e.label_ == "PERSON"]
+        for tok in doc[1:-1]:  # "Karim's wife": Karim is a man (whatever the tagger took him for)
+            if tok.tag_ == "POS" and doc[tok.i + 1].lower_ in SPOUSE and doc[tok.i - 1].pos_ == "PROPN":
+                out.setdefault(doc[tok.i - 1].lower_, SPOUSE[doc[tok.i + 1].lower_])
         for e in persons:
             sent = sent_of(doc[e.start])
             if e.root.dep_ not in ("nsubj", "nsubjpass"):
@@ -77,6 +86,7 @@ def _agreement(doc: Doc) -> dict[int, str]:
                 g = PRONOUN_GENDER.get(tok.lower_)
                 if g:
                     out.setdefault(e.start, g)
+                    out.setdefault(e[-1].lower_, g)
                     break
             if e.start not in out and sent.end < len(doc):
                 nxt = sent_of(doc[sent.end])
@@ -84,7 +94,8 @@ def _agreement(doc: Doc) -> dict[int, str]:
                     if tok.ent_type_ == "PERSON":
                         break
                     if tok.dep_ == "nsubj" and tok.lower_ in ("he", "she"):
-                        out[e.start] = PRONOUN_GENDER[tok.lower_]
+                        out.setdefault(e.start, PRONOUN_GENDER[tok.lower_])
+                        out.setdefault(e[-1].lower_, PRONOUN_GENDER[tok.lower_])
                         break
         return out
     return per_doc(doc, "newsevents_gender", len(doc), compute)

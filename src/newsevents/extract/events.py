@@ -36,7 +36,7 @@ from ..schema import Span as TextSpan
 from ..gazetteer import normalise
 from .actors import ActorMention
 from .acled_actors import code_events
-from .coref import PERSON_NOUNS, agrees
+from .coref import PERSON_NOUNS, agrees, mention_gender
 from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
 from .confidence import calibrate, confidence, trigger_features
@@ -241,6 +241,9 @@ class ActorIndex:
             cands = [m for m in cands if (m.kind == "person" and m.label in ("PERSON", "ROLE")
                                           or _person_description(self.doc, m))
                      and agrees(self.doc, tok.lower_, m)]
+            # one whose gender is known to agree goes before one nothing is known of
+            known = [m for m in cands if mention_gender(self.doc, m) is not None]
+            cands = known or cands
         return cands[-1:] if cands else []
 
 
@@ -573,7 +576,9 @@ def learned_arguments(doc: Doc, cands: list[EventCandidate], idx: ActorIndex, mo
         agents = _dedupe([m for p in ag for m in _phrase_mentions(doc, p, idx, kinds[p.root])])
         targets = _dedupe([m for p in tg for m in _phrase_mentions(doc, p, idx, kinds[p.root], agents)
                            if m not in agents])
-        return agents, _dedupe(targets + [m for m in _names_after(targets, idx) if m not in agents])
+        sent = doc[head].sent  # names after a people noun of this sentence, not after an antecedent
+        here = [m for m in targets if sent.start <= m.start < sent.end]
+        return agents, _dedupe(targets + [m for m in _names_after(here, idx) if m not in agents])
 
     for c in cands:
         agents, targets = mentions(c.head)

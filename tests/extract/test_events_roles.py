@@ -1,17 +1,11 @@
 """Who did it to whom, end to end on invented reports: learned arguments, ACLED actors,
 coreference, one record per happening, counts and claim scope."""
 
-from newsevents import extract
+from .test_events import _events as _events_on, _one
 
 
-def _events(text, date="2024-05-14"):
-    return extract(text, date=date).events
-
-
-def _one(events, type_):
-    found = [e for e in events if e.type == type_]
-    assert found, [(e.type, e.trigger.text) for e in events]
-    return found[0]
+def _events(text):
+    return _events_on(text, date="2024-05-14")
 
 
 def test_fire_at_positions_has_agent_and_target():

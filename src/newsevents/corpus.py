@@ -23,6 +23,7 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import DataFileError
+from .knowledge import taxonomy
 from .schema import ClaimStatus
 
 CORPUS_DIR = "training/events"
@@ -96,8 +97,6 @@ class CorpusRecord(_Model):
 
     @model_validator(mode="after")
     def _locate(self) -> "CorpusRecord":
-        from .knowledge import taxonomy
-
         codes = taxonomy()
         mains = sum(e.main for e in self.events)
         if self.events and mains != 1:

@@ -127,73 +127,79 @@ def _harmed(e: Event) -> bool:
                 or (e.injuries and (e.injuries.min or e.injuries.max)))
 
 
+def _generic(kind: str, where: str) -> tuple[str, list[str], int]:
+    """The side ACLED names after a kind alone ("Police Forces of Kenya", inter 1)."""
+    return conventions()["names"][kind].format(country=where), [], conventions()["inter"][kind]
+
+
+def _state_side(doc: Optional[Doc], actors: list[Actor], country: str, where: str) -> tuple[str, list[str], int]:
+    """The state actors among ``actors``, else the state's police."""
+    state = [a for a in actors if _is_state(a)]
+    return _side(doc, state, country) if state else _generic("police", where)
+
+
+def _not_itself(side1: tuple, side2: tuple, armed_agents: list[Actor], armed_targets: list[Actor],
+                unidentified: tuple) -> tuple:
+    """A state's forces do not fight themselves: when both sides come out as the same state's
+    forces from different words, the other side is a group the kind guess took for them ("DPR
+    positions", "the Karen National Liberation Army")."""
+    if side2[0] == side1[0] and side1[2] == side2[2] == 1 and armed_targets \
+            and not _same_words(armed_agents, armed_targets):
+        return _own_name(armed_targets[0]) or unidentified[0], [], 2
+    return side2
+
+
 def code_event(e: Event, country: str, doc: Optional[Doc] = None) -> Optional[AcledActors]:
     """ACLED's actors of ``e`` (None for types outside ACLED's scope); ``country`` is the event's."""
     names = taxonomy().get(e.type, {})
     if not names.get("acled_event_type"):
         return None
     convention = conventions()["types"].get(e.type, "as_found")
-    unidentified = (f"Unidentified Armed Group ({country or 'International'})", 3)
+    where = country or "International"
+    unidentified = _generic("unidentified_armed_group", where)
     agents = [a for a in e.agents if inter_of(a)]
     targets = [t for t in e.targets if inter_of(t)]  # one group on both sides: "between rival gangs"
     armed_agents = [a for a in agents if inter_of(a) in STATE | ARMED]
     armed_targets = [t for t in targets if inter_of(t) in STATE | ARMED]
-    a1, as1, i1 = _side(doc, agents, country)
-    a2, as2, i2 = _side(doc, targets, country)
+    side1, side2 = _side(doc, agents, country), _side(doc, targets, country)
+    civilians = (*_civilians(doc, targets, country), 7)
     if convention in ("civilian_target", "property", "remote", "battle"):
-        a1, as1, i1 = _side(doc, armed_agents, country) if armed_agents else (*unidentified[:1], [], unidentified[1])
+        side1 = _side(doc, armed_agents, country) if armed_agents else unidentified
     if convention == "civilian_target":
-        a2, as2 = _civilians(doc, targets, country)
-        i2 = 7
+        side2 = civilians
     elif convention == "property":
-        if armed_targets:
-            a2, as2, i2 = _side(doc, armed_targets, country)
-        else:
-            (a2, as2), i2 = _civilians(doc, targets, country), 7
+        side2 = _side(doc, armed_targets, country) if armed_targets else civilians
     elif convention == "remote":
         if armed_targets:
-            a2, as2, i2 = _side(doc, armed_targets, country)
-        elif _harmed(e):
-            (a2, as2), i2 = _civilians(doc, targets, country), 7
+            side2 = _side(doc, armed_targets, country)
         else:
-            a2, as2, i2 = "", [], NONE
-        if a2 == a1 and i1 == i2 == 1 and not _same_words(armed_agents, armed_targets):
-            a2, as2, i2 = _own_name(armed_targets[0]) or unidentified[0], [], 2
+            side2 = civilians if _harmed(e) else ("", [], NONE)
+        side2 = _not_itself(side1, side2, armed_agents, armed_targets, unidentified)
     elif convention == "battle":
         if armed_targets:
-            a2, as2, i2 = _side(doc, armed_targets, country)
-        elif i1 == 1:
-            a2, as2, i2 = unidentified[0], [], unidentified[1]
+            side2 = _side(doc, armed_targets, country)
         else:
-            a2, as2, i2 = f"Military Forces of {country or 'International'}", [], 1
-        if a2 == a1 and i1 == i2 == 1 and len(armed_targets) and not _same_words(armed_agents, armed_targets):
-            # a state's forces do not fight themselves: the other side is a group the kind
-            # guess took for them ("DPR positions", "the Karen National Liberation Army")
-            a2, as2, i2 = _own_name(armed_targets[0]) or unidentified[0], [], 2
-        if e.type == "GOV_REGAINS_TERIT" and i1 != 1 and i2 == 1:
-            (a1, as1, i1), (a2, as2, i2) = (a2, as2, i2), (a1, as1, i1)
+            side2 = unidentified if side1[2] == 1 else _generic("military", where)
+        side2 = _not_itself(side1, side2, armed_agents, armed_targets, unidentified)
+        if e.type == "GOV_REGAINS_TERIT" and side1[2] != 1 and side2[2] == 1:
+            side1, side2 = side2, side1
     elif convention == "arrest":
-        state = [a for a in agents if _is_state(a)]
-        a1, as1, i1 = _side(doc, state, country) if state else (f"Police Forces of {country or 'International'}", [], 1)
-        if not targets or not armed_targets:
-            (a2, as2), i2 = _civilians(doc, targets, country), 7
+        side1 = _state_side(doc, agents, country, where)
+        if not armed_targets:
+            side2 = civilians
     elif convention == "crowd":
-        crowd_kind = "rioters" if e.type in ("VIOL_DEMONSTR", "MOB_VIOL") else "protesters"
-        pattern = conventions()["names"][crowd_kind]
-        a1, i1 = pattern.format(country=country or "International"), conventions()["inter"][crowd_kind]
-        as1 = [n for n in (_name(doc, a, country) for a in agents if inter_of(a) not in (5, 6)) if n]
+        crowd = _generic("rioters" if e.type in ("VIOL_DEMONSTR", "MOB_VIOL") else "protesters", where)
+        side1 = (crowd[0], [n for n in (_name(doc, a, country) for a in agents if inter_of(a) not in (5, 6)) if n],
+                 crowd[2])
         others = [t for t in targets if inter_of(t) not in (5, 6)]
         if e.type == "PROTEST_WITH_INTER":
-            state = [a for a in [*e.agents, *e.targets] if _is_state(a)]
-            a2, as2, i2 = _side(doc, state, country) if state else (f"Police Forces of {country or 'International'}", [], 1)
-        elif e.type == "MOB_VIOL" and others:
-            a2, as2, i2 = _side(doc, others, country)
+            side2 = _state_side(doc, [*e.agents, *e.targets], country, where)
         else:
-            a2, as2, i2 = _side(doc, others, country) if others else ("", [], NONE)
+            side2 = _side(doc, others, country) if others else ("", [], NONE)
     elif convention == "against_crowd":
-        state = [a for a in [*e.agents, *e.targets] if _is_state(a)]
-        a1, as1, i1 = _side(doc, state, country) if state else (f"Police Forces of {country or 'International'}", [], 1)
-        a2, as2, i2 = conventions()["names"]["protesters"].format(country=country or "International"), [], 6
+        side1 = _state_side(doc, [*e.agents, *e.targets], country, where)
+        side2 = _generic("protesters", where)
+    (a1, as1, i1), (a2, as2, i2) = side1, side2
     interaction = int("".join(str(c) for c in sorted(x for x in (i1, i2) if x)) or 0)
     violent = names.get("acled_event_type") in ("Battles", "Explosions/Remote violence",
                                                 "Violence against civilians", "Riots")

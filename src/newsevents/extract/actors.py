@@ -63,7 +63,8 @@ class ActorMention:
                      aliases=list(self.aliases))
 
 
-def _mention(doc: Doc, start: int, end: int, head: int, **kw) -> ActorMention:
+def span_mention(doc: Doc, start: int, end: int, head: int, **kw) -> ActorMention:
+    """The actor mention of tokens ``start``..``end`` (exclusive) with head ``head``."""
     span = doc[start:end]
     return ActorMention(start=start, end=end, head=head, text=span.text,
                         start_char=span.start_char, end_char=span.end_char, **kw)
@@ -164,7 +165,7 @@ def unlabelled_names(doc: Doc, taken: set[int]) -> list[ActorMention]:
         if j > i:
             span = doc[i:j]
             if span.root.dep_ in ARGUMENT_DEPS and not (j - i == 1 and doc[i].is_sent_start):
-                out.append(_mention(doc, i, j, span.root.i, kind="person", name=span.text, label="PERSON"))
+                out.append(span_mention(doc, i, j, span.root.i, kind="person", name=span.text, label="PERSON"))
             i = j
         else:
             i += 1
@@ -190,7 +191,7 @@ def person_mentions(doc: Doc, orgs: list[ActorMention],
     for ent in doc.ents:
         if ent.label_ != "PERSON" or places.intersection(range(ent.start, ent.end)):
             continue
-        m = _mention(doc, ent.start, ent.end, ent.root.i, kind="person", name=ent.text,
+        m = span_mention(doc, ent.start, ent.end, ent.root.i, kind="person", name=ent.text,
                      label="PERSON")
         _role_before(doc, m, orgs)
         _role_after(doc, m, orgs)
@@ -244,7 +245,7 @@ def org_mentions(doc: Doc, places: Optional[set[int]] = None) -> list[ActorMenti
         name, canonical = org_display(ent)
         start = _strip_det(doc, ent.start, ent.end)
         kind = org_kind(ent.text, canonical)
-        out.append(_mention(doc, start, ent.end, ent.root.i, kind=kind, name=name,
+        out.append(span_mention(doc, start, ent.end, ent.root.i, kind=kind, name=name,
                             canonical=canonical, label="ORG"))
     return out
 
@@ -313,7 +314,7 @@ def noun_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
             continue
         start, end = _noun_phrase(doc, tok)
         start = _strip_det(doc, start, end) if doc[start].lower_ == "the" else start
-        out.append(_mention(doc, start, end, tok.i, kind=kind, label="NOUN"))
+        out.append(span_mention(doc, start, end, tok.i, kind=kind, label="NOUN"))
     return out
 
 
@@ -328,7 +329,7 @@ def role_mentions(doc: Doc, taken: set[int]) -> list[ActorMention]:
         if found and found[0] - tok.i > 2 and not taken.intersection(range(tok.i, found[0])):
             end, role = found
             head = max(range(tok.i + 1, end), key=lambda i: doc[i].dep_ != "compound")
-            out.append(_mention(doc, tok.i, end, head, kind="person", role=role, label="ROLE"))
+            out.append(span_mention(doc, tok.i, end, head, kind="person", role=role, label="ROLE"))
     return out
 
 

@@ -55,8 +55,8 @@ def mention_gender(doc: Doc, m) -> Optional[str]:
     found = word_gender([head.lower_, head.lemma_])
     if found:
         return found
-    if m.start > 0:
-        found = word_gender([doc[m.start - 1].lower_.rstrip(".") + "."] + [doc[m.start - 1].lower_])
+    if m.start > 0:  # a title: "Mrs Akter", "Mr. Karim"
+        found = word_gender([doc[m.start - 1].lower_])
         if found:
             return found
     if m.label == "PERSON":
@@ -99,12 +99,3 @@ def _agreement(doc: Doc) -> dict:
                         break
         return out
     return per_doc(doc, "newsevents_gender", len(doc), compute)
-
-
-def agrees(doc: Doc, pronoun: str, m) -> bool:
-    """Whether a singular pronoun can refer to the mention."""
-    want = PRONOUN_GENDER.get(pronoun.lower())
-    if want is None:
-        return True
-    got = mention_gender(doc, m)
-    return got is None or got == want

@@ -34,9 +34,9 @@ from ..knowledge import taxonomy, tsv
 from ..schema import Claim, Count, Event, EventDate, Location, PlaceMention, Quantity, TypeNames
 from ..schema import Span as TextSpan
 from ..gazetteer import normalise
-from .actors import ActorMention
+from .actors import ActorMention, span_mention
 from .acled_actors import code_events
-from .coref import PERSON_NOUNS, agrees, mention_gender
+from .coref import PERSON_NOUNS, PRONOUN_GENDER, mention_gender
 from .places import person_surnames, place_words
 from .classify import MODEL_RULE, classify
 from .confidence import calibrate, confidence, trigger_features
@@ -238,12 +238,12 @@ class ActorIndex:
                 return [subj[-1], *[self.by_token[c.i] for c in head.conjuncts
                                     if c.i in self.by_token and c.i > head.i]]
         else:
-            cands = [m for m in cands if (m.kind == "person" and m.label in ("PERSON", "ROLE")
-                                          or _person_description(self.doc, m))
-                     and agrees(self.doc, tok.lower_, m)]
+            want = PRONOUN_GENDER.get(tok.lower_)
+            told = [(m, mention_gender(self.doc, m)) for m in cands
+                    if m.kind == "person" and m.label in ("PERSON", "ROLE") or _person_description(self.doc, m)]
+            cands = [m for m, g in told if g in (None, want)]
             # one whose gender is known to agree goes before one nothing is known of
-            known = [m for m in cands if mention_gender(self.doc, m) is not None]
-            cands = known or cands
+            cands = [m for m, g in told if g == want] or cands
         return cands[-1:] if cands else []
 
 
@@ -408,8 +408,7 @@ def trigger_hits(doc: Doc) -> Iterator[tuple[Token, TriggerDef, list[int], Token
 def find_event_candidates(doc: Doc, role_model=None, role_policy: str = "model") -> list[EventCandidate]:
     """Event mentions from triggers, with arguments, merged into events. With a ``role_model``
     (``roles.RoleModel``) the learned argument roles give each trigger its agents and targets
-    (``role_policy`` "model": the model's, the rules' only where it finds none; "rules": the
-    rules', the model's where they find none)."""
+    (``role_policy``: how the two combine, ``learned_arguments``)."""
     idx = ActorIndex(doc, doc._.actors or [])
     cands = []
     for tok, d, tokens, head in trigger_hits(doc):
@@ -501,9 +500,7 @@ def _phrase_mentions(doc: Doc, p, idx: ActorIndex, kind: str, exclude=()) -> lis
         p.start <= m.start < p.end or doc[m.head].dep_ == "appos" and doc[m.head].head.i == p.root)]
     if named:
         return named
-    span = doc[p.start:p.end]
-    return [ActorMention(start=p.start, end=p.end, head=p.root, text=span.text,
-                         start_char=span.start_char, end_char=span.end_char, kind=kind)]
+    return [span_mention(doc, p.start, p.end, p.root, kind=kind)]
 
 
 RECIPROCAL = {"between", "among", "amongst"}
@@ -531,12 +528,8 @@ def reciprocal_sides(doc: Doc, trigger: Token, idx: ActorIndex,
             for tok in sides:
                 found = idx.at(tok) if tok.i in idx.by_token else []
                 if not found and tok.pos_ in ("NOUN", "PROPN"):
-                    sub = list(tok.subtree)
-                    lo = min(t.i for t in sub if t.i <= tok.i and t.dep_ not in ("cc", "punct", "conj"))
-                    span = doc[lo:tok.i + 1]
-                    found = [ActorMention(start=span.start, end=span.end, head=tok.i, text=span.text,
-                                          start_char=span.start_char, end_char=span.end_char,
-                                          kind=kinds.get(tok.i, "unknown"))]
+                    lo = min(t.i for t in tok.subtree if t.i <= tok.i and t.dep_ not in ("cc", "punct", "conj"))
+                    found = [span_mention(doc, lo, tok.i + 1, tok.i, kind=kinds.get(tok.i, "unknown"))]
                 mentions.append(found[:1])
             mentions = [m for m in mentions if m]
             if not mentions:
@@ -1704,7 +1697,7 @@ def build_events(doc: Doc, cands: list[EventCandidate], use_model: bool = True) 
 @Language.factory("newsevents_events", default_config={"spacy_model": "", "role_policy": "model",
                                                        "role_model": ""},
                   requires=["doc._.actors", "doc._.places", "doc._.times", "doc._.quantities"],
-                  assigns=["doc._.event_candidates"])
+                  assigns=["doc._.event_candidates", "doc._.lead_arguments"])
 def make_events(nlp: Language, name: str, spacy_model: str, role_policy: str, role_model: str):
     """``spacy_model``: the model package the argument-role model is trained with (none: rules
     only); ``role_policy``: how the model's and the rules' arguments combine

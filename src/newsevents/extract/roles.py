@@ -299,10 +299,6 @@ class RoleModel:
         i = int(row.argmax())
         return str(self.kinds.classes_[i]), float(row[i])
 
-    def score(self, trigger: Token, cands: list[Phrase], kinds: list[Optional[str]]) -> np.ndarray:
-        """Rows of (none, agent, target) probabilities for each candidate phrase."""
-        return self.score_features([pair_features(trigger, c, k) for c, k in zip(cands, kinds)])
-
     def score_features(self, feats: list[dict]) -> np.ndarray:
         """Rows of (none, agent, target) probabilities for pairs' features."""
         if not feats:
@@ -310,21 +306,6 @@ class RoleModel:
         p = self.roles.predict_proba(feats)
         col = {c: i for i, c in enumerate(self.roles.classes_)}
         return np.stack([p[:, col[r]] if r in col else np.zeros(len(feats)) for r in ROLES], axis=1)
-
-
-def arguments(model: "RoleModel", trigger: Token, cands: list[Phrase], kinds: list[Optional[str]],
-              threshold: float = 0.5) -> tuple[list[tuple[Phrase, float]], list[tuple[Phrase, float]]]:
-    """The phrases the model takes for the trigger's agents and targets, with their probabilities,
-    in text order; a phrase is given the more probable of the two roles when that beats
-    ``threshold`` and "neither"."""
-    agents, targets = [], []
-    keep = [(c, k) for c, k in zip(cands, kinds) if not (c.root == trigger.i)]
-    rows = model.score(trigger, [c for c, _ in keep], [k for _, k in keep])
-    for (c, _), row in zip(keep, rows):
-        role = int(row.argmax())
-        if role and row[role] >= threshold:
-            (agents if role == 1 else targets).append((c, float(row[role])))
-    return agents, targets
 
 
 def reporters(trigger: Token) -> set[int]:
